@@ -1,0 +1,1 @@
+"""Flat-layout package found by setuptools automatic discovery."""

@@ -1,0 +1,1 @@
+"""Subpackage sub1; sub1/repo_name links back to the package."""

@@ -1,0 +1,1 @@
+VALUE = "repo_name.test"

@@ -1,0 +1,12 @@
+from setuptools import find_packages, setup
+
+# Runs at import time, before setuptools creates its Distribution (and before any
+# plugin hook): this is why the project uses the safe_find.build_meta backend.
+PACKAGES = find_packages(where="src")
+
+setup(
+    name="legacy_pkg",
+    version="0.1.0",
+    package_dir={"": "src"},
+    packages=PACKAGES,
+)

@@ -1,0 +1,219 @@
+"""The setuptools functions safe-find replaces, found and checked at run time.
+
+Each ``Target`` names one walk of setuptools, where it lives, how to recognise
+its shape, and how to build the cycle-safe replacement from the original. A
+target that is missing or has a shape we do not know is left alone, and the log
+says once which walk is unprotected: safe-find never breaks a build that would
+have worked without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, List, Optional, Tuple
+
+from ._config import Settings
+from ._finders import WalkOptions, is_namespace_package, is_package, iter_packages, name_filter
+from ._report import Diagnostics, SafeFindError
+from ._walk import Directory
+
+__all__ = ["Runtime", "Target", "TARGETS", "install", "installed", "patched", "uninstall"]
+
+log = logging.getLogger("safe_find")
+
+
+class InternalError(SafeFindError):
+    """safe-find itself failed; the message says how to build without it."""
+
+    def __init__(self, walk: str, cause: BaseException) -> None:
+        self.walk = walk
+        self.cause = cause
+        super().__init__(
+            f"safe-find failed in {walk}: {type(cause).__name__}: {cause}. "
+            "This is a bug in safe-find; please report it. To build without safe-find, set "
+            "`enabled = false` under [tool.safe-find] in pyproject.toml, or remove it from "
+            "[build-system] requires."
+        )
+
+
+class Runtime:
+    """What the replacements consult while a build runs: settings, options, diagnostics."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.diagnostics = Diagnostics(settings)
+        self.options = WalkOptions(
+            links=settings.links,  # type: ignore[arg-type]  # validated by _config
+            boundary=settings.project_root,
+            follow_outside=settings.outside_links in ("follow", "warn"),
+            report=self.diagnostics.record,
+        )
+
+    def guard(self, walk: str, run: Callable[[], Any]) -> Any:
+        """Run one protected walk: fatal links stop it, our own failures are named."""
+        try:
+            result = run()
+        except SafeFindError:
+            raise
+        except Exception as exc:
+            raise InternalError(walk, exc) from exc
+        self.diagnostics.raise_fatal(walk)
+        return result
+
+
+@dataclass(frozen=True)
+class Target:
+    walk: str
+    module: str
+    owner: Optional[str]
+    attribute: str
+    fits: Callable[[Any], bool]
+    make: Callable[[Any], Any]
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(part for part in (self.module, self.owner, self.attribute) if part)
+
+
+def _parameters(function: Any) -> Tuple[str, ...]:
+    try:
+        return tuple(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return ()
+
+
+# -- package discovery ----------------------------------------------------------------
+
+
+def _name_test(filter_object: Any) -> Tuple[Callable[[str], bool], frozenset]:
+    """A fast test equal to setuptools' filter object, and its literal patterns.
+
+    setuptools 65+ keeps the patterns in ``_Filter._patterns``; older releases build
+    a closure, which we call as it is (and, as they did, without early pruning).
+    """
+    patterns = getattr(filter_object, "_patterns", None)
+    if isinstance(patterns, (dict, tuple, list)) and all(isinstance(p, str) for p in patterns):
+        return name_filter(patterns), frozenset(patterns)
+    return filter_object, frozenset()
+
+
+def _package_test(finder: type, stock: dict) -> Callable[[Directory, str], bool]:
+    looks = getattr(finder, "_looks_like_package")
+    if looks is stock.get("package"):
+        return is_package
+    if looks is stock.get("namespace"):
+        return is_namespace_package
+    return lambda directory, name: bool(looks(directory.path, name))
+
+
+def _make_find_iter(original: Any) -> Any:
+    from setuptools import discovery
+
+    stock = {
+        "package": getattr(discovery.PackageFinder, "_looks_like_package", None),
+        "namespace": getattr(getattr(discovery, "PEP420PackageFinder", None), "_looks_like_package", None),
+    }
+
+    def _find_iter(cls: type, where: Any, exclude: Any, include: Any) -> Iterator[str]:
+        runtime = _active()
+        if runtime is None:  # uninstalled while a caller held the bound method
+            yield from original.__get__(None, cls)(where, exclude, include)
+            return
+        exclude_test, prune = _name_test(exclude)
+        include_test, _ = _name_test(include)
+        found: List[str] = runtime.guard(
+            "package discovery",
+            lambda: list(
+                iter_packages(str(where), exclude_test, include_test, _package_test(cls, stock), prune, runtime.options)
+            ),
+        )
+        yield from found
+
+    return classmethod(_find_iter)
+
+
+def _fits_find_iter(original: Any) -> bool:
+    return isinstance(original, classmethod) and _parameters(original.__func__)[1:] == ("where", "exclude", "include")
+
+
+TARGETS: List[Target] = [
+    Target("package discovery", "setuptools.discovery", "PackageFinder", "_find_iter", _fits_find_iter, _make_find_iter),
+]
+
+
+# -- install / uninstall ----------------------------------------------------------------
+
+_state: dict = {"runtime": None, "saved": [], "unprotected": set()}
+
+
+def _active() -> Optional[Runtime]:
+    return _state["runtime"]
+
+
+def installed() -> bool:
+    return _state["runtime"] is not None
+
+
+def install(settings: Settings, targets: Optional[List[Target]] = None) -> Runtime:
+    """Put the cycle-safe walks in place; a second call only swaps the settings."""
+    runtime = Runtime(settings)
+    if _state["runtime"] is not None:
+        _state["runtime"] = runtime
+        return runtime
+    saved = []
+    for target in TARGETS if targets is None else targets:
+        try:
+            holder = importlib.import_module(target.module)
+            if target.owner is not None:
+                holder = getattr(holder, target.owner)
+            original = vars(holder)[target.attribute]
+        except (ImportError, AttributeError, KeyError):
+            _unprotected(target, "is not in this setuptools")
+            continue
+        if not target.fits(original):
+            _unprotected(target, "has a shape safe-find does not know")
+            continue
+        setattr(holder, target.attribute, target.make(original))
+        saved.append((holder, target.attribute, original))
+    _state["saved"] = saved
+    _state["runtime"] = runtime
+    return runtime
+
+
+def _unprotected(target: Target, why: str) -> None:
+    if target.walk not in _state["unprotected"]:
+        _state["unprotected"].add(target.walk)
+        log.warning(
+            "safe-find: %s is not protected: %s %s; setuptools' own code runs there, "
+            "and a link loop in it may still hang the build.",
+            target.walk,
+            target.dotted,
+            why,
+        )
+
+
+def uninstall() -> None:
+    """Give setuptools its own functions back."""
+    for holder, attribute, original in reversed(_state["saved"]):
+        setattr(holder, attribute, original)
+    _state["saved"] = []
+    _state["runtime"] = None
+
+
+@contextlib.contextmanager
+def patched(settings: Optional[Settings] = None) -> Iterator[Runtime]:
+    """Cycle-safe setuptools inside the block, stock setuptools after it."""
+    was_installed = installed()
+    previous = _state["runtime"]
+    runtime = install(settings or Settings())
+    try:
+        yield runtime
+    finally:
+        if was_installed:
+            _state["runtime"] = previous
+        else:
+            uninstall()

@@ -1,0 +1,373 @@
+"""The one directory walk of safe-find: top-down, link-following, and cycle-safe.
+
+Every other module asks this one for directory contents. The rule that keeps the
+walk finite is the one of GNU ``find -L`` and Rust's ``walkdir``: a symbolic link
+to a directory is followed unless the directory it leads to, identified by
+``(st_dev, st_ino)``, is already on the path from the walk's root to the link, or
+is one of the real ancestors of the root itself (a link to ``/`` or to the project
+root contains the link, so it is a loop too). Such a link is reported, not
+followed. Identities are computed lazily, only when a link is met, so a tree
+without links costs one ``os.scandir`` per directory and nothing more.
+
+The walk keeps the order and the error handling of
+``os.walk(top, followlinks=True)``: children in ``scandir`` order, depth first,
+directories that cannot be listed silently left out, and the caller may prune
+``Directory.dirs`` in place before the walk descends.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from dataclasses import dataclass
+from typing import Callable, Iterator, Literal, Optional, Tuple
+
+__all__ = ["Directory", "LinkMode", "LinkReport", "Reason", "walk"]
+
+LinkMode = Literal["follow", "once", "never"]
+"""How directory links are treated: ``follow`` them as setuptools does and break
+cycles at ancestors; enter each real directory only ``once``; or ``never`` descend."""
+
+Reason = Literal["loop", "repeat", "never", "outside"]
+"""Why a link is reported: it loops back to an ancestor; it leads to a directory
+already walked (``once``); links are not followed (``never``); it leaves the
+project."""
+
+Identity = Tuple[int, int]
+
+# On case-insensitive file systems a file name found by ``stat`` may be absent
+# from the listing under that exact spelling; there we ask ``stat`` as stock does.
+_CASE_INSENSITIVE = sys.platform in ("darwin", "win32", "cygwin")
+
+
+@dataclass(frozen=True)
+class LinkReport:
+    """A directory link the walk met and did not simply follow.
+
+    ``link`` is the link's path as the walk reached it, ``target`` what the link
+    says (``os.readlink``), ``reason`` why it is reported, ``other`` the directory
+    it duplicates: the ancestor it loops back to, or the path where the
+    directory was first walked. ``followed`` is true only for a link that leaves
+    the project and is followed all the same.
+    """
+
+    link: str
+    target: str
+    reason: Reason
+    other: Optional[str] = None
+    followed: bool = False
+
+    def describe(self) -> str:
+        """One line for a build log."""
+        where = f"{self.link} -> {self.target}"
+        if self.reason == "loop":
+            return f"{where}: not followed, it loops back to its ancestor {self.other}"
+        if self.reason == "repeat":
+            return f"{where}: not followed, {self.other} is already walked (links = \"once\")"
+        if self.reason == "never":
+            return f"{where}: not followed (links = \"never\")"
+        action = "followed" if self.followed else "not followed"
+        return f"{where}: leads outside the project root {self.other}, {action}"
+
+
+Report = Callable[[LinkReport], None]
+
+
+def _ignore(_report: LinkReport) -> None:
+    return None
+
+
+class Directory:
+    """One directory of the walk: its path, and its listing, read once when needed.
+
+    ``dirs`` and ``files`` keep ``os.scandir`` order. ``dirs`` holds the child
+    directories the walk will descend into (links already vetted); remove items
+    from it to prune, as with the ``dirnames`` list of ``os.walk``.
+    """
+
+    __slots__ = ("_dirs", "_files", "_identity", "_readable", "_walk", "name", "outside", "parent", "path")
+
+    def __init__(
+        self,
+        walk: _Walk,
+        path: str,
+        name: str,
+        parent: Optional[Directory],
+        identity: Optional[Identity] = None,
+        outside: bool = False,
+    ) -> None:
+        self._walk = walk
+        self.path = path
+        self.name = name
+        self.parent = parent
+        self._identity = identity
+        self.outside = outside
+        self._dirs: Optional[list[Directory]] = None
+        self._files: dict[str, os.DirEntry[str]] = {}
+        self._readable = False
+
+    def __repr__(self) -> str:
+        return f"Directory({self.path!r})"
+
+    @property
+    def dirs(self) -> list[Directory]:
+        if self._dirs is None:
+            self._scan()
+        return self._dirs  # type: ignore[return-value]  # _scan always sets it
+
+    @property
+    def files(self) -> list[str]:
+        """Names of the entries that are not directories (files, broken links, FIFOs...)."""
+        if self._dirs is None:
+            self._scan()
+        return list(self._files)
+
+    def has_file(self, name: str) -> bool:
+        """``os.path.isfile(join(path, name))``, answered from the listing when it can be."""
+        if self._dirs is None:
+            self._scan()
+        entry = self._files.get(name)
+        if entry is None:
+            if self._readable and not _CASE_INSENSITIVE:
+                return False
+            return os.path.isfile(os.path.join(self.path, name))
+        try:
+            return entry.is_file()
+        except OSError:
+            return False
+
+    def identity(self) -> Identity:
+        if self._identity is None:
+            st = os.stat(self.path)
+            self._identity = (st.st_dev, st.st_ino)
+        return self._identity
+
+    def _scan(self) -> bool:
+        """List the directory once; False (and an empty listing) if it cannot be read."""
+        self._dirs = []
+        try:
+            self._walk.scan(self)
+        except OSError:
+            # As os.walk: an unreadable directory, or one that fails mid-listing,
+            # contributes nothing, and its files are asked of stat instead.
+            self._dirs = []
+            self._files = {}
+            return False
+        self._readable = True
+        return True
+
+
+class _Walk:
+    """The state of one walk: the ancestor chain and, for ``once``, what was seen."""
+
+    def __init__(
+        self, root: str, mode: LinkMode, boundary: Optional[str], follow_outside: bool, report: Report
+    ) -> None:
+        self.root = root
+        self.mode = mode
+        self.boundary = boundary
+        self.follow_outside = follow_outside
+        self.report = report
+        # The chain of directories from the root to the one being walked, and the
+        # identities of its first ``known`` members: identities are computed only
+        # when a link is met, so the known ones are always a prefix of the chain.
+        self.chain: list[Directory] = []
+        self.chain_ids: dict[Identity, Directory] = {}
+        self.known = 0
+        self.root_ancestors: Optional[dict[Identity, str]] = None
+        # For ``once``: every directory entered, and the links left for later.
+        self.seen: dict[Identity, str] = {}
+        self.deferred: list[Directory] = []
+
+    # -- the ancestor chain -------------------------------------------------------
+    def push(self, directory: Directory) -> None:
+        self.chain.append(directory)
+        if self.known == len(self.chain) - 1 and directory._identity is not None:
+            self.chain_ids.setdefault(directory._identity, directory)
+            self.known += 1
+
+    def pop(self) -> None:
+        directory = self.chain.pop()
+        if self.known > len(self.chain):
+            self.known -= 1
+            identity = directory.identity()
+            if self.chain_ids.get(identity) is directory:
+                del self.chain_ids[identity]
+
+    def reset_chain(self, lineage_end: Optional[Directory]) -> None:
+        """Make the chain the lineage ending at ``lineage_end`` (for links walked last)."""
+        lineage: list[Directory] = []
+        while lineage_end is not None:
+            lineage.append(lineage_end)
+            lineage_end = lineage_end.parent
+        self.chain, self.chain_ids, self.known = [], {}, 0
+        for node in reversed(lineage):
+            self.push(node)
+
+    def looped_ancestor(self, scanning: Directory, target: Identity) -> Optional[str]:
+        """The path of the ancestor of ``scanning`` (itself included) that ``target`` is."""
+        for node in self.chain[self.known :]:
+            self.chain_ids.setdefault(node.identity(), node)
+        self.known = len(self.chain)
+        if scanning.identity() == target:
+            return scanning.path
+        hit = self.chain_ids.get(target)
+        if hit is not None:
+            return hit.path
+        return self._root_ancestors().get(target)
+
+    def _root_ancestors(self) -> dict[Identity, str]:
+        """Identities of the real directories above the root: a link to one holds itself."""
+        if self.root_ancestors is None:
+            self.root_ancestors = {}
+            path = os.path.realpath(self.root)
+            while True:
+                parent = os.path.dirname(path)
+                if parent == path:
+                    break
+                path = parent
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                self.root_ancestors.setdefault((st.st_dev, st.st_ino), path)
+        return self.root_ancestors
+
+    # -- listing ------------------------------------------------------------------
+    def scan(self, directory: Directory) -> None:
+        dirs = directory._dirs
+        assert dirs is not None
+        files = directory._files
+        join = os.path.join
+        base = directory.path
+        once = self.mode == "once"
+        with os.scandir(base) as entries:
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if not is_dir:
+                    files[entry.name] = entry
+                elif entry.is_symlink():
+                    child = self.vet_link(directory, entry)
+                    if child is not None:
+                        dirs.append(child)
+                else:
+                    name = entry.name
+                    child = Directory(self, join(base, name), name, directory, None, directory.outside)
+                    if not once or self.first_visit(child):
+                        dirs.append(child)
+
+    def first_visit(self, child: Directory) -> bool:
+        identity = child.identity()
+        if identity in self.seen:
+            return False
+        self.seen[identity] = child.path
+        return True
+
+    def vet_link(self, parent: Directory, entry: os.DirEntry[str]) -> Optional[Directory]:
+        """Decide whether the walk may enter the directory link ``entry``."""
+        path = entry.path
+        st = entry.stat()
+        identity = (st.st_dev, st.st_ino)
+        ancestor = self.looped_ancestor(parent, identity)
+        if ancestor is not None:
+            self.report(LinkReport(path, _readlink(path), "loop", ancestor))
+            return None
+        if self.mode == "never":
+            self.report(LinkReport(path, _readlink(path), "never"))
+            return None
+        outside = parent.outside
+        if self.boundary is not None and not outside and not _within(os.path.realpath(path), self.boundary):
+            outside = True
+            self.report(LinkReport(path, _readlink(path), "outside", self.boundary, self.follow_outside))
+            if not self.follow_outside:
+                return None
+        child = Directory(self, path, entry.name, parent, identity, outside)
+        if self.mode == "once":
+            first = self.seen.get(identity)
+            if first is not None:
+                self.report(LinkReport(path, _readlink(path), "repeat", first))
+            else:
+                # Links wait until every real directory is walked, so that a
+                # directory reached both ways keeps its real path.
+                self.deferred.append(child)
+            return None
+        return child
+
+
+def _readlink(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def walk(
+    top: str,
+    *,
+    links: LinkMode = "follow",
+    boundary: Optional[str] = None,
+    follow_outside: bool = True,
+    report: Optional[Report] = None,
+) -> Iterator[Directory]:
+    """Walk ``top`` depth first, yielding each ``Directory`` before its children.
+
+    ``boundary``: a real path; a link that leads outside it is reported, and
+    followed only if ``follow_outside``. ``report`` receives every ``LinkReport``.
+    In ``once`` mode a directory reached through a link is yielded after the
+    whole real tree, as a second visit of its parent whose ``dirs`` holds only it
+    and whose ``files`` is empty.
+    """
+    top = os.fspath(top)
+    state = _Walk(top, links, os.path.realpath(boundary) if boundary is not None else None, follow_outside, report or _ignore)
+    root = Directory(state, top, os.path.basename(top), None)
+    if links == "once":
+        try:
+            state.seen[root.identity()] = top
+        except OSError:
+            return
+    if not root._scan():
+        return
+    yield from _descend(state, root)
+    while state.deferred:
+        pending, state.deferred = state.deferred, []
+        for link in pending:
+            identity = link.identity()
+            first = state.seen.get(identity)
+            if first is not None:
+                state.report(LinkReport(link.path, _readlink(link.path), "repeat", first))
+                continue
+            state.seen[identity] = link.path
+            parent = link.parent
+            assert parent is not None
+            revisit = Directory(state, parent.path, parent.name, parent.parent, parent._identity, parent.outside)
+            revisit._dirs, revisit._readable = [link], True
+            state.reset_chain(parent.parent)
+            yield from _descend(state, revisit)
+
+
+def _descend(state: _Walk, top: Directory) -> Iterator[Directory]:
+    """Yield ``top`` (already listed) and everything below it, keeping the chain."""
+    state.push(top)
+    yield top
+    stack = [iter(top.dirs)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            state.pop()
+            continue
+        if child._dirs is None:
+            child._scan()
+        if not child._readable:
+            continue
+        state.push(child)
+        yield child
+        stack.append(iter(child.dirs))
