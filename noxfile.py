@@ -1,0 +1,43 @@
+"""Development sessions: `python3 tools/run.py SESSION` runs them with nothing but python3.
+
+- tests: the default suite (what CI runs).
+- demo: build the looping example with safe-find, then show stock setuptools hang.
+- lint: ruff and mypy --strict.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import nox
+
+nox.options.sessions = ["tests"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+
+DEFAULT_PYTHON = "3.11"
+TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-xdist>=3"]
+
+
+@nox.session(python=DEFAULT_PYTHON)
+def tests(session: nox.Session) -> None:
+    """The default suite, with the setuptools the project pins for it."""
+    session.install("setuptools==84.2.1", "packaging", "wheel", *TEST_DEPS)
+    session.install("-e", ".", "--no-build-isolation")
+    session.run("pytest", "-n", "2", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON)
+def demo(session: nox.Session) -> None:
+    """Build examples/looping-src with safe-find, then with stock setuptools (bounded)."""
+    session.install("setuptools==84.2.1", "packaging", "wheel", "build")
+    session.run("python", "tools/demo.py", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON)
+def lint(session: nox.Session) -> None:
+    session.install("ruff", "mypy", "setuptools==84.2.1", "packaging", "types-setuptools")
+    session.run("ruff", "check", "src", "tests", "tools", "benchmarks", "noxfile.py")
+    session.run("ruff", "format", "--check", "src")
+    session.run("mypy")
