@@ -121,7 +121,9 @@ class _Matcher:
             yield from self.in_directory(dirname, basename, dironly)
             return
         # os.path.split gives a drive or UNC root back unchanged: do not recurse on it.
-        parents: Iterable[str] = self.expand(dirname, self.dironly) if dirname != pathname and _has_magic(dirname) else [dirname]
+        parents: Iterable[str] = (
+            self.expand(dirname, self.dironly) if dirname != pathname and _has_magic(dirname) else [dirname]
+        )
         for parent in parents:
             for name in self.in_directory(parent, basename, dironly):
                 yield os.path.join(parent, name)
