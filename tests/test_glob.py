@@ -8,29 +8,32 @@ import inspect
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator, List, Union
+from typing import Union
 
 import pytest
 import setuptools
+from conftest import Link, make_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from setuptools import glob as setuptools_glob_module
 
-from conftest import Link, make_tree
 from safe_find import _glob
 from safe_find._finders import WalkOptions
 from safe_find._walk import LinkReport
 
 STOCK_FINDALL = inspect.unwrap(setuptools.findall)  # stock even if a test left safe-find installed
 
-Tree = Dict[str, Union[str, Link, "Tree"]]
+Tree = dict[str, Union[str, Link, "Tree"]]
 
 # Names that exercise hidden-file rules, extensions and fnmatch classes.
 NAMES = st.sampled_from(["a", "b", "ab", "c.txt", "d.py", ".e", ".f.txt", "g h", "[x]"])
 LEAVES = st.sampled_from(["file", "file", "link:ext", "link:ext/sub", "link:missing"])
 TREES = st.recursive(LEAVES, lambda children: st.dictionaries(NAMES, children, max_size=4), max_leaves=14)
-PARTS = st.sampled_from(["**", "**", "*", "?", "*.txt", ".*", "a", "b", "[ab]*", "c.txt", "", "*.py", "[[]x]", "absent"])
+PARTS = st.sampled_from(
+    ["**", "**", "*", "?", "*.txt", ".*", "a", "b", "[ab]*", "c.txt", "", "*.py", "[[]x]", "absent"]
+)
 PATTERNS = st.lists(PARTS, min_size=1, max_size=4).filter(lambda parts: parts[0] != "").map("/".join)
 EXTERNAL: Tree = {"x.txt": "x", ".y.txt": "y", "sub": {"z.txt": "z", "deeper": {"w.py": "w"}}}
 
@@ -61,7 +64,11 @@ def _materialise(tree: object) -> Iterator[Path]:
 
 def _absolute_links(spec: Tree, root: Path) -> Tree:
     return {
-        name: Link(str(root / value.target)) if isinstance(value, Link) else value if isinstance(value, str) else _absolute_links(value, root)
+        name: Link(str(root / value.target))
+        if isinstance(value, Link)
+        else value
+        if isinstance(value, str)
+        else _absolute_links(value, root)
         for name, value in spec.items()
     }
 
@@ -133,7 +140,7 @@ def test_a_looping_tree_matches_like_the_tree_without_its_links(tmp_path: Path, 
         expected = stdlib_glob.glob(pattern, recursive=True)
         expected_setuptools = setuptools_glob_module.glob(pattern, recursive=True)
         expected_findall = STOCK_FINDALL("data")
-    reports: List[LinkReport] = []
+    reports: list[LinkReport] = []
     options = WalkOptions(report=reports.append)
     with _cwd(looping):
         assert _glob.glob(pattern, recursive=True, options=options) == expected
@@ -145,7 +152,7 @@ def test_a_looping_tree_matches_like_the_tree_without_its_links(tmp_path: Path, 
 
 def test_a_loop_report_names_the_link_its_target_and_the_ancestor(tmp_path: Path) -> None:
     make_tree(tmp_path, {"d": {"x.txt": "x", "s": {"back": Link("..")}}})
-    reports: List[LinkReport] = []
+    reports: list[LinkReport] = []
     with _cwd(tmp_path):
         assert _glob.glob("d/**/*.txt", recursive=True, options=WalkOptions(report=reports.append)) == ["d/x.txt"]
         # the ancestor, as the walk that met the link spells it
