@@ -7,8 +7,8 @@ Run as a script by the interpreter of the environment under test::
 it imports ``BACKEND`` (``module`` or ``module:object``, after putting the
 project's ``backend-path`` entries first on ``sys.path``), calls ``HOOK`` with
 ``OUT_DIR`` where the hook takes one, and writes ``{"value": ...}`` (or
-``{"missing": true}`` when the backend has no such hook) to ``RESULT_JSON``. Imported by the tests, it runs that script with a timeout
-and lists the artifacts.
+``{"missing": true}`` when the backend has no such hook) to ``RESULT_JSON``.
+Imported by the tests, it runs that script with a timeout and lists the artifacts.
 """
 
 from __future__ import annotations
