@@ -3,6 +3,7 @@
 - tests: the default suite (what CI runs).
 - demo: build the looping example with safe-find, then show stock setuptools hang.
 - lint: ruff and mypy --strict.
+- matrix: every supported setuptools release on a Python it installs on (slow; the full matrix).
 """
 
 from __future__ import annotations
@@ -41,3 +42,14 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", "src", "tests", "tools", "benchmarks", "noxfile.py")
     session.run("ruff", "format", "--check", "src")
     session.run("mypy")
+
+
+@nox.session(python=DEFAULT_PYTHON)
+def matrix(session: nox.Session) -> None:
+    """Every supported setuptools release (61 to 84.2.1) on a Python it installs on (3.9 to 3.13).
+
+    The default `tests` session runs one cell of it (setuptools 61 on Python 3.9).
+    """
+    session.install("setuptools==84.2.1", "packaging", "wheel", *TEST_DEPS)
+    session.install("-e", ".", "--no-build-isolation")
+    session.run("pytest", "-n", "2", "tests/test_matrix.py", *session.posargs, env={"SAFE_FIND_MATRIX": "full"})
