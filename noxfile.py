@@ -3,7 +3,6 @@
 - tests: the default suite (what CI runs).
 - demo: build the looping example with safe-find, then show stock setuptools hang.
 - lint: ruff and mypy --strict.
-- matrix: every supported setuptools release on a Python it installs on (slow; the full matrix).
 """
 
 from __future__ import annotations
