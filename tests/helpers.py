@@ -115,10 +115,20 @@ def download_wheels(requirements: Sequence[str], dest: Path, python_version: Opt
 
 
 def build_safe_find_wheel(dest: Path) -> Path:
-    """Build safe-find's own wheel from this checkout, without the network."""
+    """Build safe-find's wheel from a private copy of this checkout, without the network.
+
+    A copy, because setuptools writes build/ and *.egg-info next to the sources:
+    two test workers building from the checkout itself would race on them.
+    """
+    source = dest / "_source"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(".git", ".nox", ".venv*", "build", "dist", "*.egg-info", "__pycache__", ".*cache"),
+    )
     out = dest / "_build"
     run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", out, REPO],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", out, source],
         env={**os.environ, "PIP_CONFIG_FILE": os.devnull},
         timeout=300,
     )
@@ -126,6 +136,7 @@ def build_safe_find_wheel(dest: Path) -> Path:
     target = dest / wheel.name
     shutil.move(str(wheel), target)
     shutil.rmtree(out)
+    shutil.rmtree(source)
     return target
 
 
