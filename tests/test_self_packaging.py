@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, offline_env, run
 
 pytestmark = pytest.mark.frontend
