@@ -151,6 +151,18 @@ def test_uv_pip_install_editable(looping: Path, tmp_path: Path, wheelhouse: Path
     _imports_through_the_links(python, tmp_path)
 
 
+def test_uv_sync_the_command_of_the_original_report(
+    looping: Path, tmp_path: Path, wheelhouse: Path, frontend_venv: Path
+) -> None:
+    run(
+        [frontend_venv / "bin/uv", "sync", "--python", frontend_venv / "bin/python"],
+        cwd=looping,
+        env=offline_env(wheelhouse),
+        timeout=BUILD_TIMEOUT,
+    )
+    _imports_through_the_links(looping / ".venv" / "bin" / "python", tmp_path)
+
+
 @pytest.mark.parametrize("example", ["flat-layout", "setup-py"])
 def test_other_examples_build_and_skip_their_loop(
     example: str, tmp_path: Path, wheelhouse: Path, frontend_venv: Path
