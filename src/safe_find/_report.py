@@ -7,6 +7,7 @@ the build output, so ``pip -v``, ``python -m build`` and ``uv build -v`` show th
 from __future__ import annotations
 
 import logging
+import os
 from typing import List, Optional, Set, Tuple
 
 from ._config import Settings
@@ -45,7 +46,8 @@ class Diagnostics:
         self.fatal: List[LinkReport] = []
 
     def record(self, report: LinkReport) -> None:
-        key = (report.link, report.reason)
+        # Call sites spell the same link relative or absolute: report it once.
+        key = (os.path.abspath(report.link), report.reason)
         if key in self.seen:
             return
         self.seen.add(key)
