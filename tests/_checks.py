@@ -11,7 +11,7 @@ from pathlib import Path
 from _envs import Envs
 from _pep517 import ARTIFACT_HOOKS, HOOKS, call_hook
 from _walk_projects import Project, first_link_only, without_links
-from conftest import make_tree
+from helpers import make_tree
 
 LOOP_NAMED = "-> ..: not followed, it loops back to its ancestor"
 

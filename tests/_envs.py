@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import download_wheels, run
+from helpers import download_wheels, run
 
 # Runtime needs of safe-find and of old setuptools, pinned to releases that install
 # on every Python of the matrix.

@@ -75,7 +75,7 @@ def call_hook(
     timeout: float = 120,
 ) -> HookResult:
     """Run ``hook`` of ``backend`` for ``project`` with ``python``; fail with its output if it fails."""
-    from conftest import run
+    from helpers import run
 
     out.mkdir(parents=True, exist_ok=True)
     result_file = out / f"{hook}.json"

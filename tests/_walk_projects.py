@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-from conftest import Link, Spec
+from helpers import Link, Spec
 
 Version = tuple[int, ...]
 STOCK_BACKEND = "setuptools.build_meta"

@@ -18,7 +18,7 @@ from _checks import check_looping_project, check_parity, check_stock_meets_the_l
 from _envs import Envs, current_python, fetch, make_pair, requirements
 from _pep517 import call_hook
 from _walk_projects import Project
-from conftest import make_tree
+from helpers import make_tree
 
 from safe_find import _patches
 from safe_find._config import Settings
@@ -37,6 +37,7 @@ def envs(uv: Path, safe_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -
     return make_pair(uv, sys.executable, SETUPTOOLS, python, wheels, safe_wheel, tmp_path_factory.mktemp("envs"))
 
 
+@pytest.mark.frontend
 @pytest.mark.parametrize("name", sorted(LOOPING))
 def test_every_hook_finishes_on_a_loop_and_builds_what_the_tree_without_it_gives(
     name: str, envs: Envs, tmp_path: Path
@@ -44,11 +45,13 @@ def test_every_hook_finishes_on_a_loop_and_builds_what_the_tree_without_it_gives
     check_looping_project(LOOPING[name], envs, tmp_path)
 
 
+@pytest.mark.frontend
 @pytest.mark.parametrize("name", sorted(LOOPING))
 def test_stock_setuptools_meets_the_loop_of_each_project(name: str, envs: Envs, tmp_path: Path) -> None:
     check_stock_meets_the_loop(LOOPING[name], envs, tmp_path)
 
 
+@pytest.mark.frontend
 @pytest.mark.parametrize("name", sorted(ACYCLIC))
 def test_wheel_and_sdist_equal_stock_on_acyclic_projects(name: str, envs: Envs, tmp_path: Path) -> None:
     check_parity(ACYCLIC[name], envs, tmp_path)
@@ -76,6 +79,7 @@ pytest_plugins = ["_fixtures"]  # uv and safe_wheel, shared with test_matrix.py
 '''
 
 
+@pytest.mark.frontend
 def test_a_missing_or_changed_target_leaves_the_build_to_setuptools_and_names_the_walk(
     envs: Envs, tmp_path: Path
 ) -> None:

@@ -14,7 +14,7 @@ from typing import Union
 
 import pytest
 import setuptools
-from conftest import Link, make_tree
+from helpers import Link, make_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from setuptools import glob as setuptools_glob_module

@@ -17,6 +17,7 @@ import pytest
 from _checks import check_looping_project, check_parity
 from _envs import MATRIX, SMOKE, Cell, Envs, fetch, find_python, make_pair, requirements
 
+pytestmark = pytest.mark.frontend
 pytest_plugins = ["_fixtures"]  # uv and safe_wheel, shared with test_file_walks.py
 
 FULL = os.environ.get("SAFE_FIND_MATRIX") == "full"
