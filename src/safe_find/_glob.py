@@ -32,7 +32,8 @@ import os
 import re
 import sys
 import tempfile
-from typing import Iterable, Iterator, List, Optional, Union
+from collections.abc import Iterable, Iterator
+from typing import Union
 
 from ._finders import WalkOptions
 from ._walk import Directory
@@ -42,7 +43,7 @@ __all__ = ["findall", "glob", "iglob", "setuptools_glob"]
 StrPath = Union[str, "os.PathLike[str]"]
 
 _MAGIC = re.compile("[*?[]")
-_ZERO_MATCH_NEEDS_DIR: Optional[bool] = None
+_ZERO_MATCH_NEEDS_DIR: bool | None = None
 
 
 def _has_magic(pattern: str) -> bool:
@@ -63,7 +64,7 @@ def _zero_match_needs_dir() -> bool:
     if _ZERO_MATCH_NEEDS_DIR is None:
         import glob as stdlib_glob
 
-        absent = os.path.join(tempfile.gettempdir(), f"safe-find-absent-{os.getpid()}-{id(stdlib_glob)}", "x")
+        absent = os.path.join(tempfile.gettempdir(), f"safe-find-probe-{os.getpid()}", "absent")
         _ZERO_MATCH_NEEDS_DIR = not stdlib_glob.glob(os.path.join(absent, "**"), recursive=True)
     return _ZERO_MATCH_NEEDS_DIR
 
@@ -73,31 +74,31 @@ class _Frame:
 
     __slots__ = ("path", "pending", "relative")
 
-    def __init__(self, path: str, relative: str, names: List[str]) -> None:
+    def __init__(self, path: str, relative: str, names: list[str]) -> None:
         self.path = path
         self.relative = relative
         self.pending = iter(names)
 
-    def _join(self, name: str) -> str:
+    def join(self, name: str) -> str:
         return os.path.join(self.relative, name) if self.relative else name
 
     def until(self, name: str) -> Iterator[str]:
         """Yield the pending entries up to and including ``name``."""
         for pending in self.pending:
-            yield self._join(pending)
+            yield self.join(pending)
             if pending == name:
                 return
 
     def rest(self) -> Iterator[str]:
         for pending in self.pending:
-            yield self._join(pending)
+            yield self.join(pending)
 
 
 class _Matcher:
     """One glob call: the flavour's rules and the walk options."""
 
     def __init__(
-        self, recursive: bool, hide: bool, zero_needs_dir: bool, options: Optional[WalkOptions], dironly: bool = True
+        self, recursive: bool, hide: bool, zero_needs_dir: bool, options: WalkOptions | None, dironly: bool = True
     ) -> None:
         self.recursive = recursive
         self.hide = hide
@@ -136,19 +137,19 @@ class _Matcher:
         return iter(self.literal(dirname, basename))
 
     @staticmethod
-    def literal(dirname: str, basename: str) -> List[str]:
+    def literal(dirname: str, basename: str) -> list[str]:
         if basename:
             return [basename] if os.path.lexists(os.path.join(dirname, basename)) else []
         return [basename] if os.path.isdir(dirname) else []
 
-    def matching(self, dirname: str, pattern: str, dironly: bool) -> List[str]:
+    def matching(self, dirname: str, pattern: str, dironly: bool) -> list[str]:
         names = self.listing(dirname, dironly)
         if self.hide and not _hidden(pattern):
             names = [name for name in names if not _hidden(name)]
         return fnmatch.filter(names, pattern)
 
     # -- listings, all from the walk ---------------------------------------------------
-    def listing(self, dirname: str, dironly: bool) -> List[str]:
+    def listing(self, dirname: str, dironly: bool) -> list[str]:
         """The entries of one directory, in listing order; [] if it cannot be read."""
         entries = self.options.walk(dirname or os.curdir)
         top = next(entries, None)
@@ -164,7 +165,7 @@ class _Matcher:
         return self.in_order(top, dirs, [] if dironly else top.files)
 
     @staticmethod
-    def in_order(directory: Directory, dirs: List[str], files: List[str]) -> List[str]:
+    def in_order(directory: Directory, dirs: list[str], files: list[str]) -> list[str]:
         if not files:
             return dirs
         if not dirs:
@@ -181,7 +182,7 @@ class _Matcher:
         """
         if not self.zero_needs_dir or not dirname or os.path.isdir(dirname):
             yield ""
-        frames: List[_Frame] = []
+        frames: list[_Frame] = []
         relative_of: dict[str, str] = {}
         for directory in self.options.walk(dirname or os.curdir):
             if self.hide:
@@ -201,7 +202,7 @@ class _Matcher:
                 while frames and frames[-1].path != parent.path:
                     yield from frames.pop().rest()
                 yield from frames[-1].until(directory.name)
-                relative = frames[-1]._join(directory.name)
+                relative = frames[-1].join(directory.name)
             relative_of[directory.path] = relative
             if not dironly:
                 files = directory.files
@@ -227,7 +228,7 @@ def iglob(
     *,
     recursive: bool = False,
     include_hidden: bool = False,
-    options: Optional[WalkOptions] = None,
+    options: WalkOptions | None = None,
 ) -> Iterator[str]:
     """The standard library's ``glob.iglob``, cycle-safe, for this Python's rules."""
     matcher = _Matcher(recursive, not include_hidden, _zero_match_needs_dir(), options)
@@ -243,19 +244,19 @@ def glob(
     *,
     recursive: bool = False,
     include_hidden: bool = False,
-    options: Optional[WalkOptions] = None,
-) -> List[str]:
+    options: WalkOptions | None = None,
+) -> list[str]:
     """The standard library's ``glob.glob``, cycle-safe, for this Python's rules."""
     return list(iglob(pathname, recursive=recursive, include_hidden=include_hidden, options=options))
 
 
-def setuptools_glob(pathname: str, recursive: bool = False, *, options: Optional[WalkOptions] = None) -> List[str]:
+def setuptools_glob(pathname: str, recursive: bool = False, *, options: WalkOptions | None = None) -> list[str]:
     """``setuptools.glob.glob`` (MANIFEST.in): hidden names match, cycle-safe."""
     matcher = _Matcher(recursive, False, False, options, dironly=False)
     return list(_run(matcher, pathname, recursive and pathname == "**"))
 
 
-def findall(dir: StrPath = os.curdir, *, options: Optional[WalkOptions] = None) -> List[str]:
+def findall(dir: StrPath = os.curdir, *, options: WalkOptions | None = None) -> list[str]:
     """``setuptools.findall``: every file below ``dir``, cycle-safe, in ``os.walk`` order."""
     files = [
         os.path.join(directory.path, name)
