@@ -17,7 +17,7 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
 DEFAULT_PYTHON = "3.11"
-TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-xdist>=3"]
+TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-xdist>=3", "validate-pyproject>=0.16"]
 
 
 @nox.session(python=DEFAULT_PYTHON)
