@@ -22,7 +22,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 from ._config import Settings, read_pyproject, settings_from_document
 from ._errors import SafeFindError
 from ._plugin import held
-from ._report import FATAL, Diagnostics, LinkError
+from ._report import FATAL, Diagnostics, LinkError, relative
 from ._walk import Directory, LinkReport, walk
 
 if sys.version_info >= (3, 11):
@@ -124,7 +124,7 @@ def check(path: str) -> CheckResult:
     diagnostics = Diagnostics(judged)
     seen = set()
     for report in reports:
-        report = _relative(report, root)
+        report = relative(report, root)
         if (report.link, report.reason) not in seen:
             seen.add((report.link, report.reason))
             result.findings.append(Finding(report, SEVERITY[diagnostics.level(report)]))
@@ -153,17 +153,6 @@ def _walk_tree(root: str, settings: Settings) -> List[LinkReport]:
 
 def _skipped(directory: Directory) -> bool:
     return directory.name in SKIPPED or directory.has_file("pyvenv.cfg")
-
-
-def _relative(report: LinkReport, root: str) -> LinkReport:
-    def inside(path: Optional[str]) -> Optional[str]:
-        if path is None:
-            return None
-        full = os.path.normpath(os.path.join(root, path))
-        return os.path.relpath(full, root) if full == root or full.startswith(root + os.sep) else full
-
-    other = report.other if report.reason == "outside" else inside(report.other)
-    return dataclasses.replace(report, link=inside(report.link) or report.link, other=other)
 
 
 def _discover(

@@ -10,10 +10,13 @@ import atexit
 import contextlib
 import logging
 import os
-from typing import Any, Iterator, Optional
+import sys
+from types import TracebackType
+from typing import Any, Iterator, Optional, Type
 
 from . import _patches
 from ._config import ConfigError, Settings, load_settings
+from ._report import LinkError
 
 __all__ = ["activate", "finalize_distribution_options", "held"]
 
@@ -65,6 +68,25 @@ def _register_summary() -> None:
     if not _summary_registered:
         _summary_registered = True
         atexit.register(_log_summary)
+        _show_link_errors_plainly()
+
+
+def _show_link_errors_plainly() -> None:
+    """Print a ``LinkError`` that ends the build process as its message alone.
+
+    A ``LinkError`` is the project's own policy at work, not a fault: the
+    traceback of setuptools' configuration reading above it would only bury the
+    list of links. Every other exception keeps its traceback.
+    """
+    previous = sys.excepthook
+
+    def hook(kind: Type[BaseException], error: BaseException, traceback: Optional[TracebackType]) -> None:
+        if isinstance(error, LinkError):
+            sys.stderr.write(f"error: {error}\n")
+        else:
+            previous(kind, error, traceback)
+
+    sys.excepthook = hook
 
 
 def _log_summary() -> None:

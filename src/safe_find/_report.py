@@ -6,14 +6,16 @@ the build output, so ``pip -v``, ``python -m build`` and ``uv build -v`` show th
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
 from typing import List, Optional, Set, Tuple
 
 from ._config import Settings
 from ._errors import SafeFindError
 from ._walk import LinkReport
 
-__all__ = ["Diagnostics", "LinkError", "SafeFindError", "summarize"]
+__all__ = ["Diagnostics", "LinkError", "SafeFindError", "relative", "summarize"]
 
 log = logging.getLogger("safe_find")
 
@@ -51,7 +53,13 @@ class Diagnostics:
         self.fatal: List[LinkReport] = []
 
     def record(self, report: LinkReport) -> None:
-        """Log ``report`` unless this build already named the same link for the same reason."""
+        """Log ``report`` unless this build already named the same link for the same reason.
+
+        Paths are shown relative to the project root, as the build's other lines are.
+        """
+        root = self.settings.project_root
+        if root is not None:
+            report = relative(report, root)
         key = (report.link, report.reason)
         if key in self.seen:
             return
@@ -59,9 +67,9 @@ class Diagnostics:
         self.reports.append(report)
         level = self.level(report)
         if level == FATAL:
-            self.fatal.append(report)
-            level = logging.ERROR
-        log.log(level, "safe-find: %s", report.describe())
+            self.fatal.append(report)  # named by the LinkError that stops the walk
+        else:
+            log.log(level, "safe-find: %s", report.describe())
 
     def level(self, report: LinkReport) -> int:
         """How much ``report`` matters under the settings: a logging level, or ``FATAL``."""
@@ -85,6 +93,26 @@ class Diagnostics:
             return None
         level = min(logging.WARNING, max(self.level(report) for report in self.reports))
         return level, f"safe-find: {summarize(self.reports)}"
+
+
+def relative(report: LinkReport, root: str) -> LinkReport:
+    """``report`` with its paths relative to ``root`` where they are below it.
+
+    Relative paths in the report are taken as relative to ``root`` (the working
+    directory of a build). The root named by an outside link stays absolute.
+    """
+
+    def below(path: str) -> str:
+        full = os.path.normpath(os.path.join(root, path))
+        for base in dict.fromkeys((root, os.path.realpath(root))):
+            if full == base or full.startswith(base.rstrip(os.sep) + os.sep):
+                return os.path.relpath(full, base)
+        return full
+
+    other = report.other
+    if other is not None and report.reason != "outside":
+        other = below(other)
+    return dataclasses.replace(report, link=below(report.link), other=other)
 
 
 def _count(number: int, noun: str) -> str:
