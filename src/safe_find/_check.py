@@ -152,7 +152,8 @@ def _walk_tree(root: str, settings: Settings) -> List[LinkReport]:
 
 
 def _skipped(directory: Directory) -> bool:
-    return directory.name in SKIPPED or directory.has_file("pyvenv.cfg")
+    # Asked of the file system, not of the listing: listing it would vet its links.
+    return directory.name in SKIPPED or os.path.isfile(os.path.join(directory.path, "pyvenv.cfg"))
 
 
 def _discover(
