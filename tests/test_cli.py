@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from helpers import Link, make_tree, run
+
 from safe_find import _patches
 from safe_find._cli import main
 
@@ -58,7 +58,8 @@ def test_looping_project_text_report_and_exit_1(tmp_path: Path) -> None:
         "packages the build will find from [tool.setuptools.packages.find] in pyproject.toml: 3",
         "  repo_name",
         *sorted(["  repo_name.sub1", "  repo_name.sub2"], key=text.index),
-        '2 to fix. Remove or retarget these links, or accept them with on-loop = "ignore" in [tool.safe-find].',
+        "2 links to fix: the build will warn about them. "
+        'Remove or retarget them, or accept them with on-loop = "ignore" in [tool.safe-find].',
     ]
 
 
@@ -88,7 +89,6 @@ def test_looping_project_json_report(tmp_path: Path) -> None:
     assert report["problems"] == 2
     assert sorted(report["packages"]) == ["repo_name", "repo_name.sub1", "repo_name.sub2"]
     assert report["package_dir"] == {"": "src"}
-    assert report["stopped"] is None
 
 
 def test_clean_project_exits_0(tmp_path: Path) -> None:
@@ -121,13 +121,15 @@ def test_check_leaves_setuptools_and_the_working_directory_as_they_were(tmp_path
     ("table", "code", "severity", "verdict"),
     [
         ('[tool.safe-find]\non-loop = "ignore"\n', 0, "accepted", "ok: "),
-        ('[tool.safe-find]\non-loop = "error"\n', 1, "error", "2 to fix; 2 would stop the build."),
-        ('[tool.safe-find]\nlinks = "never"\n', 1, "warning", "2 to fix."),
-        ('[tool.safe-find]\nlinks = "once"\n', 1, "warning", "2 to fix."),
+        ('[tool.safe-find]\non-loop = "error"\n', 1, "error", "2 links to fix: the build will stop on 2 of them."),
+        ('[tool.safe-find]\nlinks = "never"\n', 1, "warning", "2 links to fix: the build will warn about them."),
+        ('[tool.safe-find]\nlinks = "once"\n', 1, "warning", "2 links to fix: the build will warn about them."),
     ],
     ids=["ignore", "error", "never", "once"],
 )
-def test_on_loop_and_links_decide_what_counts(tmp_path: Path, table: str, code: int, severity: str, verdict: str) -> None:
+def test_on_loop_and_links_decide_what_counts(
+    tmp_path: Path, table: str, code: int, severity: str, verdict: str
+) -> None:
     root = project(tmp_path / "p", "\n" + table)
     result, text = check(str(root))
     assert result == code, text
@@ -143,13 +145,19 @@ def test_enabled_false_makes_loops_errors_because_setuptools_would_hang(tmp_path
     assert f"settings: enabled = false ({root / 'pyproject.toml'})" in text
     assert LOOP_LINES[0].replace("warning:", "error:") in text
     assert "note: safe-find is disabled (enabled = false): setuptools' own walks run, and never finish" in text
+    assert text.splitlines()[-1] == "2 links to fix: setuptools will hang on 2 of them. Remove or retarget them."
     # The packages are still found: the check itself never walks without the cycle rule.
     assert "  repo_name.sub1" in text
 
 
 @pytest.mark.parametrize(
     ("policy", "code", "severity", "followed"),
-    [("warn", 1, "warning", True), ("follow", 0, "accepted", True), ("skip", 1, "warning", False), ("error", 1, "error", False)],
+    [
+        ("warn", 1, "warning", True),
+        ("follow", 0, "accepted", True),
+        ("skip", 1, "warning", False),
+        ("error", 1, "error", False),
+    ],
 )
 def test_links_leaving_the_project(tmp_path: Path, policy: str, code: int, severity: str, followed: bool) -> None:
     make_tree(tmp_path / "elsewhere", {"shared": {"__init__.py": ""}})
@@ -185,7 +193,10 @@ def test_automatic_discovery_of_a_flat_layout_and_a_loop_outside_the_packages(tm
     assert code == 1
     assert report["discovery"] == "automatic discovery"
     assert report["packages"] == ["flat_pkg", "flat_pkg.sub"]
-    assert [(link["link"], link["other"]) for link in report["links"]] == [("docs/again", "."), ("flat_pkg/sub/up", "flat_pkg")]
+    assert [(link["link"], link["other"]) for link in report["links"]] == [
+        ("docs/again", "."),
+        ("flat_pkg/sub/up", "flat_pkg"),
+    ]
 
 
 def test_tool_directories_and_virtual_environments_are_not_walked(tmp_path: Path) -> None:
@@ -206,7 +217,9 @@ def test_setup_py_is_not_run_and_the_report_says_so(tmp_path: Path) -> None:
 # -- errors: exit 2 -------------------------------------------------------------------
 
 
-def test_misconfigured_project_exits_2_with_the_config_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_misconfigured_project_exits_2_with_the_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = project(tmp_path / "p", '\n[tool.safe-find]\non_loop = "error"\n')
     code, text = check(str(root))
     assert (code, text) == (2, "")
@@ -242,18 +255,26 @@ def test_setuptools_configuration_errors_exit_2_with_setuptools_words(
     code, _ = check(str(root))
     assert code == 2
     err = capsys.readouterr().err
-    assert "setuptools cannot read this project's configuration: invalid pyproject.toml config: `tool.setuptools`" in err
+    assert (
+        "setuptools cannot read this project's configuration: invalid pyproject.toml config: `tool.setuptools`" in err
+    )
     assert "packages-typo" in err
 
 
-def test_flat_layout_with_several_top_level_packages_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_tree(tmp_path / "p", {"pyproject.toml": PYPROJECT, "one": {"__init__.py": ""}, "two": {"__init__.py": ""}})
+def test_flat_layout_with_several_top_level_packages_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree(
+        tmp_path / "p", {"pyproject.toml": PYPROJECT, "one": {"__init__.py": ""}, "two": {"__init__.py": ""}}
+    )
     code, _ = check(str(root))
     assert code == 2
     assert "Multiple top-level packages discovered in a flat-layout: ['one', 'two']" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("make", "problem"), [(False, "not a directory"), (True, "no pyproject.toml, setup.py or setup.cfg")])
+@pytest.mark.parametrize(
+    ("make", "problem"), [(False, "not a directory"), (True, "no pyproject.toml, setup.py or setup.cfg")]
+)
 def test_not_a_project_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], make: bool, problem: str) -> None:
     path = tmp_path / "nothing"
     if make:
@@ -277,7 +298,9 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
 @pytest.mark.parametrize("command", [["safe-find"], ["-m", "safe_find"]], ids=["console-script", "python-m"])
 def test_the_installed_command(tmp_path: Path, command: list[str]) -> None:
     root = project(tmp_path / "looping")
-    program = [str(Path(sys.executable).with_name(command[0]))] if command == ["safe-find"] else [sys.executable, *command]
+    program = (
+        [str(Path(sys.executable).with_name(command[0]))] if command == ["safe-find"] else [sys.executable, *command]
+    )
     result = run([*program, "check", root], check=False, timeout=120)
     assert result.returncode == 1, result.stdout
     assert LOOP_LINES[0] in result.stdout.splitlines()

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from helpers import run
+
 from safe_find import ConfigError, Settings, load_settings
 from safe_find._config import CHOICES, DEFAULTS, settings_from_table
 from safe_find._schema import schema
@@ -93,8 +93,16 @@ def test_an_unknown_key_far_from_every_key_gets_no_suggestion() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("links", "folow", r'links = "folow" is not allowed; use one of: "follow", "once", "never"\. Did you mean "follow"\?'),
-        ("on-loop", "stop", r'on-loop = "stop" is not allowed; use one of: "warn", "error", "ignore"\. Without the key'),
+        (
+            "links",
+            "folow",
+            r'links = "folow" is not allowed; use one of: "follow", "once", "never"\. Did you mean "follow"\?',
+        ),
+        (
+            "on-loop",
+            "stop",
+            r'on-loop = "stop" is not allowed; use one of: "warn", "error", "ignore"\. Without the key',
+        ),
         ("outside-links", "Error", r'outside-links = "Error" is not allowed; .* Did you mean "error"\?'),
         ("enabled", "yes", r'enabled = "yes" is a string, not a boolean; use one of: true, false\.'),
         ("enabled", 1, r"enabled = 1 is an integer, not a boolean; use one of: true, false\."),
@@ -120,7 +128,7 @@ def test_a_table_that_is_not_a_table_is_refused() -> None:
 
 def test_errors_from_a_file_name_that_file(tmp_path: Path) -> None:
     path = write_pyproject(tmp_path, '[tool.safe-find]\nlinks = "sometimes"\n')
-    with pytest.raises(ConfigError, match="links = \"sometimes\" is not allowed") as caught:
+    with pytest.raises(ConfigError, match='links = "sometimes" is not allowed') as caught:
         load_settings(str(tmp_path))
     assert caught.value.file == str(path)
 
@@ -140,7 +148,7 @@ def test_the_hook_raises_setuptools_setup_error_with_the_message(tmp_path: Path)
 
     from safe_find._plugin import finalize_distribution_options
 
-    write_pyproject(tmp_path, "[tool.safe-find]\non_loop = \"error\"\n")
+    write_pyproject(tmp_path, '[tool.safe-find]\non_loop = "error"\n')
 
     class Dist:
         src_root = str(tmp_path)
@@ -184,7 +192,7 @@ def test_schema_lists_the_same_keys_values_and_defaults_as_the_code() -> None:
             assert spec["enum"] == list(choices)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _validator() -> Any:
     from validate_pyproject import api
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import setuptools
-
 from helpers import Link, copy_example, make_tree, offline_env, run
+
 from safe_find import LinkError, LinkReport, Settings, patched
 from safe_find._plugin import _log_summary, _show_link_errors_plainly
 from safe_find._report import Diagnostics, relative, summarize
@@ -60,7 +60,9 @@ def test_an_error_mode_stop_names_every_fatal_link_at_once(caplog: pytest.LogCap
     diagnostics = Diagnostics(Settings(on_loop="error", project_root="/p", source="/p/pyproject.toml"))
     for report in (LOOP1, OUTSIDE, LOOP2):
         diagnostics.record(report)
-    with pytest.raises(LinkError, match=r'^safe-find stopped the build in package discovery: on-loop = "error"') as caught:
+    with pytest.raises(
+        LinkError, match=r'^safe-find stopped the build in package discovery: on-loop = "error"'
+    ) as caught:
         diagnostics.raise_fatal("package discovery")
     error = caught.value
     assert [report.link for report in error.reports] == ["src/pkg/sub1/pkg", "src/pkg/sub2/pkg"]
@@ -93,7 +95,9 @@ def test_summary_is_logged_at_the_end_at_the_level_of_what_it_counts(caplog: pyt
         runtime.diagnostics.record(LOOP1)
         caplog.clear()
         _log_summary()
-    assert records(caplog) == [(logging.DEBUG, "safe-find: 1 directory link not followed (1 looping back to an ancestor)")]
+    assert records(caplog) == [
+        (logging.DEBUG, "safe-find: 1 directory link not followed (1 looping back to an ancestor)")
+    ]
 
 
 def test_setuptools_discovery_names_each_loop_once_however_often_it_walks(
@@ -104,7 +108,9 @@ def test_setuptools_discovery_names_each_loop_once_however_often_it_walks(
     with patched(Settings(project_root=str(root))):
         for _ in range(3):
             assert setuptools.find_packages(str(root)) == ["pkg", "pkg.sub"]
-    assert records(caplog) == [(logging.WARNING, "safe-find: pkg/sub/pkg -> ..: not followed, it loops back to its ancestor pkg")]
+    assert records(caplog) == [
+        (logging.WARNING, "safe-find: pkg/sub/pkg -> ..: not followed, it loops back to its ancestor pkg")
+    ]
 
 
 def test_a_link_error_ending_the_process_is_printed_without_traceback(
@@ -124,8 +130,14 @@ def test_a_link_error_ending_the_process_is_printed_without_traceback(
 # -- through the real frontends ---------------------------------------------------------
 
 SUMMARY = "safe-find: 2 directory links not followed (2 looping back to an ancestor)"
-LINKS = [f"safe-find: src/repo_name/{sub}/repo_name -> ..: not followed, it loops back to its ancestor src/repo_name" for sub in ("sub1", "sub2")]
-BAD_KEY = '[tool.safe-find] has an unknown key "on_loop". Did you mean "on-loop"? The keys are: enabled, links, on-loop, outside-links.'
+LINKS = [
+    f"safe-find: src/repo_name/{sub}/repo_name -> ..: not followed, it loops back to its ancestor src/repo_name"
+    for sub in ("sub1", "sub2")
+]
+BAD_KEY = (
+    '[tool.safe-find] has an unknown key "on_loop". Did you mean "on-loop"? '
+    "The keys are: enabled, links, on-loop, outside-links."
+)
 
 
 def frontend(name: str, venv: Path, project: Path, out: Path) -> list[Any]:
@@ -191,11 +203,17 @@ def test_an_error_mode_stop_lists_every_loop_in_one_plain_message(
 def test_invalid_toml_gets_setuptools_own_error(tmp_path: Path) -> None:
     """The frontends parse pyproject.toml first and report it themselves; a backend
     called directly reaches setuptools, whose own error must not pass through safe-find."""
-    project = make_tree(tmp_path / "p", {"pyproject.toml": '[project]\nname = "unterminated\n', "pkg": {"__init__.py": ""}})
+    project = make_tree(
+        tmp_path / "p", {"pyproject.toml": '[project]\nname = "unterminated\n', "pkg": {"__init__.py": ""}}
+    )
     backend = "from setuptools import build_meta; build_meta.get_requires_for_build_wheel()"
     result = run([sys.executable, "-c", backend], cwd=project, check=False, timeout=120)
     assert result.returncode == 1, result.stdout
     frames = [line for line in result.stdout.splitlines() if line.strip().startswith("File ")]
     assert any("setuptools/config/pyprojecttoml.py" in frame for frame in frames), result.stdout
     assert not any("safe_find" in frame for frame in frames), result.stdout
-    assert result.stdout.rstrip().splitlines()[-1].endswith("TOMLDecodeError: Illegal character '\\n' (at line 2, column 21)")
+    assert (
+        result.stdout.rstrip()
+        .splitlines()[-1]
+        .endswith("TOMLDecodeError: Illegal character '\\n' (at line 2, column 21)")
+    )

@@ -22,7 +22,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 from ._config import Settings, read_pyproject, settings_from_document
 from ._errors import SafeFindError
 from ._plugin import held
-from ._report import FATAL, Diagnostics, LinkError, relative
+from ._report import FATAL, Diagnostics, relative
 from ._walk import Directory, LinkReport, walk
 
 if sys.version_info >= (3, 11):
@@ -72,7 +72,6 @@ class CheckResult:
     py_modules: List[str] = field(default_factory=list)
     package_dir: Dict[str, str] = field(default_factory=dict)
     discovery: str = "automatic discovery"
-    stopped: Optional[str] = None
     notes: List[str] = field(default_factory=list)
 
     @property
@@ -88,7 +87,6 @@ class CheckResult:
             "settings": settings,
             "links": [finding.as_dict() for finding in self.findings],
             "problems": len(self.problems),
-            "stopped": self.stopped,
             "discovery": self.discovery,
             "packages": self.packages,
             "py_modules": self.py_modules,
@@ -119,6 +117,7 @@ def check(path: str) -> CheckResult:
         result.notes.append(
             "safe-find is disabled (enabled = false): setuptools' own walks run, and never finish on a link loop."
         )
+    # The walks of the check never stop: a fatal link is judged, not raised.
     walked = dataclasses.replace(settings, enabled=True, on_loop="warn", outside_links=_walked(settings))
     reports = _walk_tree(root, walked) + _discover(root, walked, document, result)
     diagnostics = Diagnostics(judged)
@@ -176,9 +175,6 @@ def _discover(
             dist.parse_config_files()
             # Automatic discovery, for what the configuration left out.
             dist.set_defaults()  # type: ignore[attr-defined]  # an attribute set in Distribution.__init__
-        except LinkError as error:  # pragma: no cover - the held settings never make links fatal
-            result.stopped = str(error)
-            return list(runtime.diagnostics.reports)
         except (BaseError, ValueError, OSError) as error:
             detail = "".join(f"\n  {line}" for line in said)
             raise CheckError(root, f"setuptools cannot read this project's configuration: {error}{detail}") from None

@@ -13,7 +13,7 @@ import sys
 from typing import Any, Dict, List, Optional, TextIO
 
 from ._check import CheckError, CheckResult, check
-from ._config import ConfigError, show
+from ._config import ConfigError
 
 __all__ = ["main"]
 
@@ -71,7 +71,7 @@ def main(argv: Optional[List[str]] = None, *, out: Optional[TextIO] = None) -> i
         out.write("\n")
     else:
         out.write(render(result))
-    return FOUND if result.problems or result.stopped else OK
+    return FOUND if result.problems else OK
 
 
 def _error_dict(error: Exception) -> Dict[str, Any]:
@@ -109,12 +109,13 @@ def _verdict(result: CheckResult) -> str:
     if not problems:
         return "ok: no link loops or links leaving the project that the build would warn about."
     errors = sum(finding.severity == "error" for finding in problems)
-    stops = f"; {errors} would stop the build" if errors else ""
-    settings = result.settings
+    effect = "setuptools will hang on" if not result.settings.enabled else "the build will stop on"
+    consequence = f"{effect} {errors} of them" if errors else "the build will warn about them"
     accept = []
-    if any(finding.report.reason == "loop" for finding in problems) and settings.enabled:
+    if result.settings.enabled and any(finding.report.reason == "loop" for finding in problems):
         accept.append('on-loop = "ignore"')
     if any(finding.report.reason == "outside" for finding in problems):
-        accept.append(f'outside-links = {show("follow")} (or "skip")')
-    how = f", or accept them with {' / '.join(accept)} in [tool.safe-find]" if accept else ""
-    return f"{len(problems)} to fix{stops}. Remove or retarget these links{how}."
+        accept.append('outside-links = "follow"')
+    how = f", or accept them with {' and '.join(accept)} in [tool.safe-find]" if accept else ""
+    noun = "link" if len(problems) == 1 else "links"
+    return f"{len(problems)} {noun} to fix: {consequence}. Remove or retarget them{how}."
