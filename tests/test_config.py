@@ -243,3 +243,16 @@ def test_validate_pyproject_command(tmp_path: Path, table: str, code: int, expec
     result = run([sys.executable, "-m", "validate_pyproject", path], check=False, timeout=120)
     assert result.returncode == code, result.stdout
     assert expected in result.stdout
+
+
+def test_the_backend_wrapper_stops_with_the_message_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from safe_find import build_meta
+
+    path = write_pyproject(tmp_path, '[tool.safe-find]\nlinks = "sometimes"\n')
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        build_meta.get_requires_for_build_wheel()
+    assert exited.value.code == (
+        f'error: {path}: [tool.safe-find] links = "sometimes" is not allowed; use one of: "follow", "once", "never". '
+        'Without the key, safe-find uses "follow".'
+    )
