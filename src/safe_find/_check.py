@@ -178,6 +178,11 @@ def _discover(
         except (BaseError, ValueError, OSError) as error:
             detail = "".join(f"\n  {line}" for line in said)
             raise CheckError(root, f"setuptools cannot read this project's configuration: {error}{detail}") from None
+        except Exception as error:  # other plugins' hooks run here too, and may raise anything
+            raise CheckError(
+                root,
+                f"setuptools, or a plugin it runs, failed reading the configuration: {type(error).__name__}: {error}",
+            ) from error
     result.packages = list(dist.packages or [])
     result.py_modules = list(dist.py_modules or [])
     result.package_dir = dict(dist.package_dir or {})
