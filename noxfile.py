@@ -7,9 +7,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 import nox
 
 nox.options.sessions = ["tests"]
@@ -37,7 +34,9 @@ def tests_pythons(session: nox.Session) -> None:
     """
     session.install("setuptools", "packaging", "wheel", *TEST_DEPS)
     session.install("-e", ".", "--no-build-isolation")
-    session.run("python", "-c", "import setuptools, sys; print('setuptools', setuptools.__version__, 'on', sys.version)")
+    session.run(
+        "python", "-c", "import setuptools, sys; print('setuptools', setuptools.__version__, 'on', sys.version)"
+    )
     session.run("pytest", "-n", "2", *session.posargs)
 
 

@@ -7,8 +7,9 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Optional, Sequence, Union
+from typing import Union
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -52,8 +53,8 @@ def make_tree(root: Path, spec: Spec) -> Path:
 def run(
     command: Sequence[Union[str, Path]],
     *,
-    cwd: Optional[Path] = None,
-    env: Optional[Mapping[str, str]] = None,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
     timeout: float = 180,
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
@@ -97,7 +98,7 @@ def _installed_version(name: str) -> str:
     return version(name)
 
 
-def download_wheels(requirements: Sequence[str], dest: Path, python_version: Optional[str] = None) -> None:
+def download_wheels(requirements: Sequence[str], dest: Path, python_version: str | None = None) -> None:
     """Fetch wheels once into the cache (the registry is the only network), then copy them."""
     cache = _cache_dir() / "wheels"
     cache.mkdir(exist_ok=True)
@@ -115,10 +116,22 @@ def download_wheels(requirements: Sequence[str], dest: Path, python_version: Opt
 
 
 def build_safe_find_wheel(dest: Path) -> Path:
-    """Build safe-find's own wheel from this checkout, without the network."""
+    """Build safe-find's wheel from a private copy of this checkout, without the network.
+
+    A copy, because setuptools writes build/ and *.egg-info next to the sources:
+    two test workers building from the checkout itself would race on them.
+    """
+    source = dest / "_source"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".nox", ".venv*", "build", "dist", "*.egg-info", "__pycache__", ".*cache"
+        ),
+    )
     out = dest / "_build"
     run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", out, REPO],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", out, source],
         env={**os.environ, "PIP_CONFIG_FILE": os.devnull},
         timeout=300,
     )
@@ -126,6 +139,7 @@ def build_safe_find_wheel(dest: Path) -> Path:
     target = dest / wheel.name
     shutil.move(str(wheel), target)
     shutil.rmtree(out)
+    shutil.rmtree(source)
     return target
 
 
