@@ -20,7 +20,8 @@ __all__ = ["Diagnostics", "LinkError", "SafeFindError", "relative", "summarize"]
 log = logging.getLogger("safe_find")
 
 FATAL = logging.ERROR + 1
-"""The level of a report the settings make fatal: logged as an error, then raised."""
+"""The level of a report the settings make fatal: not logged, but named by the
+``LinkError`` that stops the walk, with every other fatal link of that walk."""
 
 
 class LinkError(SafeFindError):
