@@ -23,6 +23,8 @@ from helpers import make_tree
 from safe_find import _patches
 from safe_find._config import Settings
 
+pytest_plugins = ["_fixtures"]  # uv and safe_wheel, shared with test_matrix.py
+
 SETUPTOOLS = version("setuptools")
 RELEASE = tuple(int(part) for part in SETUPTOOLS.split("."))
 LOOPING = {project.name: project for project in _walk_projects.looping(RELEASE)}
@@ -74,8 +76,6 @@ build_py.glob = glob
 del setuptools.findall  # a target that is gone
 
 from setuptools.build_meta import *  # noqa: E402,F403
-
-pytest_plugins = ["_fixtures"]  # uv and safe_wheel, shared with test_matrix.py
 '''
 
 
