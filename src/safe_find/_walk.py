@@ -133,7 +133,9 @@ class Directory:
                 return False
             return os.path.isfile(os.path.join(self.path, name))
         try:
-            return entry.is_file()
+            # stat, not the listing's file type: in a directory that can be read
+            # but not searched (mode r--) the name is listed, yet isfile() is False.
+            return stat.S_ISREG(entry.stat().st_mode)
         except OSError:
             return False
 
