@@ -179,8 +179,18 @@ class _Walk:
         self.known = 0
         self.root_ancestors: Optional[dict[Identity, str]] = None
         # For ``once``: every directory entered, and the links left for later.
+        # A link waits in ``pending`` under its parent until that parent is
+        # yielded: a directory listed only to look inside it (``has_file``) and
+        # then pruned by the caller must not have its links walked later.
         self.seen: dict[Identity, str] = {}
+        self.pending: dict[Directory, list[Directory]] = {}
         self.deferred: list[Directory] = []
+
+    def release(self, directory: Directory) -> None:
+        """``directory`` was yielded: the links found in it may now be walked last."""
+        links = self.pending.pop(directory, None)
+        if links:
+            self.deferred.extend(links)
 
     # -- the ancestor chain -------------------------------------------------------
     def push(self, directory: Directory) -> None:
@@ -295,7 +305,7 @@ class _Walk:
             else:
                 # Links wait until every real directory is walked, so that a
                 # directory reached both ways keeps its real path.
-                self.deferred.append(child)
+                self.pending.setdefault(parent, []).append(child)
             return None
         return child
 
@@ -359,6 +369,8 @@ def _descend(state: _Walk, top: Directory) -> Iterator[Directory]:
     """Yield ``top`` (already listed) and everything below it, keeping the chain."""
     state.push(top)
     yield top
+    if state.pending:
+        state.release(top)
     stack = [iter(top.dirs)]
     while stack:
         child = next(stack[-1], None)
@@ -372,4 +384,6 @@ def _descend(state: _Walk, top: Directory) -> Iterator[Directory]:
             continue
         state.push(child)
         yield child
+        if state.pending:
+            state.release(child)
         stack.append(iter(child.dirs))
