@@ -7,14 +7,16 @@ and setup.cfg are read, so every discovery that follows is already cycle-safe.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from . import _patches
-from ._config import Settings, load_settings
+from ._config import ConfigError, Settings, load_settings
+from ._report import SafeFindError
 
-__all__ = ["activate", "finalize_distribution_options"]
+__all__ = ["activate", "explained", "finalize_distribution_options"]
 
 log = logging.getLogger("safe_find")
 _summary_registered = False
@@ -55,9 +57,26 @@ def _log_summary() -> None:
             log.warning(line)
 
 
+@contextlib.contextmanager
+def explained() -> Iterator[None]:
+    """Around the build hooks: safe-find's own failures are named as such.
+
+    A ``ConfigError`` (a bad ``[tool.safe-find]``) or another ``SafeFindError``
+    stops the build as it is; any other exception becomes an ``InternalError``
+    that names safe-find, the cause, and how to build without safe-find.
+    """
+    try:
+        yield
+    except (ConfigError, SafeFindError):
+        raise
+    except Exception as exc:
+        raise _patches.InternalError("its setuptools hook", exc) from exc
+
+
 def finalize_distribution_options(dist: Any) -> None:
     """Entry point of the ``setuptools.finalize_distribution_options`` group."""
-    activate(getattr(dist, "src_root", None) or os.curdir)
+    with explained():
+        activate(getattr(dist, "src_root", None) or os.curdir)
 
 
 # Run before setuptools' own finalizers and other plugins.

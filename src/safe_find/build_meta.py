@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from setuptools import build_meta as _setuptools_backend
 
-from ._plugin import activate
+from ._plugin import activate, explained
 
 __all__ = [
     name
@@ -38,7 +38,8 @@ __all__ = [
 def _protected(hook: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(hook)
     def run(*args: Any, **kwargs: Any) -> Any:
-        activate()
+        with explained():
+            activate()
         return hook(*args, **kwargs)
 
     return run
