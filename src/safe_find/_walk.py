@@ -179,15 +179,18 @@ class _Walk:
         self.known = 0
         self.root_ancestors: Optional[dict[Identity, str]] = None
         # For ``once``: every directory entered, and the links left for later.
-        # A link waits in ``pending`` under its parent until that parent is
-        # yielded: a directory listed only to look inside it (``has_file``) and
-        # then pruned by the caller must not have its links walked later.
+        # A directory counts as entered when it is yielded, not when it is
+        # listed: one listed only to look inside it (``has_file``) and then
+        # pruned by the caller is not walked, so a link may still lead there,
+        # and the links found in it wait in ``pending`` and are never walked.
+        self.once = mode == "once"
         self.seen: dict[Identity, str] = {}
         self.pending: dict[Directory, list[Directory]] = {}
         self.deferred: list[Directory] = []
 
-    def release(self, directory: Directory) -> None:
-        """``directory`` was yielded: the links found in it may now be walked last."""
+    def enter(self, directory: Directory) -> None:
+        """(``once``) ``directory`` was yielded: mark it seen, queue its links for last."""
+        self.seen.setdefault(directory.identity(), directory.path)
         links = self.pending.pop(directory, None)
         if links:
             self.deferred.extend(links)
@@ -273,11 +276,7 @@ class _Walk:
                         dirs.append(child)
 
     def first_visit(self, child: Directory) -> bool:
-        identity = child.identity()
-        if identity in self.seen:
-            return False
-        self.seen[identity] = child.path
-        return True
+        return child.identity() not in self.seen
 
     def vet_link(self, parent: Directory, entry: os.DirEntry[str]) -> Optional[Directory]:
         """Decide whether the walk may enter the directory link ``entry``."""
@@ -369,8 +368,8 @@ def _descend(state: _Walk, top: Directory) -> Iterator[Directory]:
     """Yield ``top`` (already listed) and everything below it, keeping the chain."""
     state.push(top)
     yield top
-    if state.pending:
-        state.release(top)
+    if state.once:
+        state.enter(top)
     stack = [iter(top.dirs)]
     while stack:
         child = next(stack[-1], None)
@@ -384,6 +383,6 @@ def _descend(state: _Walk, top: Directory) -> Iterator[Directory]:
             continue
         state.push(child)
         yield child
-        if state.pending:
-            state.release(child)
+        if state.once:
+            state.enter(child)
         stack.append(iter(child.dirs))
