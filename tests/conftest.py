@@ -13,6 +13,8 @@ from typing import Iterator, Mapping, Optional, Sequence, Union
 
 import pytest
 
+import _hypothesis_profiles  # noqa: F401  # registers and loads the Hypothesis profile (SAFE_FIND_HYPOTHESIS)
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 
