@@ -25,7 +25,7 @@ from setuptools import discovery
 import safe_find
 from safe_find import LinkReport, WalkOptions, _patches
 
-from conftest import Link, make_tree, run
+from helpers import Link, make_tree, run
 
 
 def stock(where: Path, namespace: bool = False) -> List[str]:

@@ -17,7 +17,7 @@ import pytest
 
 from safe_find import ConfigError, Settings, _patches, _plugin
 
-from conftest import Link, make_tree, offline_env, run
+from helpers import Link, make_tree, offline_env, run
 
 SWITCH_OFF = (
     "This is a bug in safe-find; please report it. To build without safe-find, set `enabled = false` "

@@ -20,7 +20,7 @@ from typing import Dict, Tuple
 
 import pytest
 
-from conftest import Link, make_tree, run
+from helpers import Link, make_tree, run
 
 Entry = Tuple[str, int, str, int]  # kind, mode, link target or content digest, mtime_ns
 Snapshot = Dict[str, Entry]

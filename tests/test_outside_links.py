@@ -20,7 +20,7 @@ from setuptools import discovery
 import safe_find
 from safe_find import LinkReport, Settings, _patches
 
-from conftest import Link, make_tree, offline_env, run
+from helpers import Link, make_tree, offline_env, run
 
 PKG = {"__init__.py": "", "mod.py": "x = 1\n"}
 
