@@ -14,10 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import Link, make_tree, offline_env, run
 
 from safe_find import ConfigError, Settings, _patches, _plugin
-
-from helpers import Link, make_tree, offline_env, run
 
 SWITCH_OFF = (
     "This is a bug in safe-find; please report it. To build without safe-find, set `enabled = false` "
@@ -95,7 +94,8 @@ class _BrokenDist:
 
 
 def test_hook_failure_is_named() -> None:
-    with pytest.raises(_patches.InternalError, match=r"safe-find failed in its setuptools hook: LookupError: no root") as info:
+    message = r"safe-find failed in its setuptools hook: LookupError: no root here"
+    with pytest.raises(_patches.InternalError, match=message) as info:
         _plugin.finalize_distribution_options(_BrokenDist())
     assert info.value.walk == "its setuptools hook"
     assert isinstance(info.value.cause, LookupError)
@@ -119,5 +119,6 @@ def test_guard_names_the_walk_and_the_cause() -> None:
     def broken() -> None:
         raise KeyError("lost")
 
-    with pytest.raises(_patches.InternalError, match=r"safe-find failed in package data: KeyError: 'lost'\. This is a bug"):
+    message = r"safe-find failed in package data: KeyError: 'lost'\. This is a bug"
+    with pytest.raises(_patches.InternalError, match=message):
         runtime.guard("package data", broken)

@@ -16,14 +16,12 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import Dict, Tuple
 
 import pytest
-
 from helpers import Link, make_tree, run
 
-Entry = Tuple[str, int, str, int]  # kind, mode, link target or content digest, mtime_ns
-Snapshot = Dict[str, Entry]
+Entry = tuple[str, int, str, int]  # kind, mode, link target or content digest, mtime_ns
+Snapshot = dict[str, Entry]
 
 HOOKS = [
     ("get_requires_for_build_wheel", []),

@@ -12,15 +12,13 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
-from typing import List
 
 import pytest
+from helpers import make_tree, offline_env, run
 from setuptools import discovery
 
 import safe_find
 from safe_find import LinkReport, Settings, _patches
-
-from helpers import Link, make_tree, offline_env, run
 
 PKG = {"__init__.py": "", "mod.py": "x = 1\n"}
 
@@ -80,7 +78,7 @@ def test_link_to_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home_is_a
         assert found == _stock(root, False)
 
 
-def _stock(root: Path, namespace: bool) -> List[str]:
+def _stock(root: Path, namespace: bool) -> list[str]:
     _patches.uninstall()
     finder = discovery.PEP420PackageFinder if namespace else discovery.PackageFinder
     return finder.find(str(root / "src"))
@@ -119,7 +117,7 @@ def build_wheel(frontend_venv: Path, wheelhouse: Path, root: Path, check: bool =
     return result, out
 
 
-def wheel_names(out: Path) -> List[str]:
+def wheel_names(out: Path) -> list[str]:
     (wheel,) = out.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         return sorted(name for name in archive.namelist() if ".dist-info/" not in name)

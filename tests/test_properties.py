@@ -24,9 +24,9 @@ from __future__ import annotations
 import fnmatch
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, List, Tuple
 
 import pytest
 from hypothesis import example, given
@@ -43,7 +43,7 @@ LINK_NAMES = ["l", "m", "loop", "a", "alias"]
 LINK_KINDS = ["ancestor", "own-dir", "above-root", "dir", "missing", "itself", "link", "outside"]
 EXCLUDES = [(), ("a",), ("a.*",), ("pkg*",), ("*.sub",), ("b", "b.*")]
 
-RelPath = Tuple[str, ...]
+RelPath = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,10 @@ class LinkSpec:
 
 @dataclass
 class TreeSpec:
-    dirs: List[RelPath] = field(default_factory=lambda: [()])
-    packages: List[RelPath] = field(default_factory=list)
-    modules: List[RelPath] = field(default_factory=list)
-    links: List[LinkSpec] = field(default_factory=list)
+    dirs: list[RelPath] = field(default_factory=lambda: [()])
+    packages: list[RelPath] = field(default_factory=list)
+    modules: list[RelPath] = field(default_factory=list)
+    links: list[LinkSpec] = field(default_factory=list)
 
 
 @st.composite
@@ -104,7 +104,7 @@ def build(spec: TreeSpec, base: Path) -> Path:
             init.write_text("")
     for path in spec.modules:
         root.joinpath(*path, "mod.py").write_text("x = 1\n")
-    made: List[Path] = []
+    made: list[Path] = []
     for link in spec.links:
         where = root.joinpath(*link.parent)
         path = where / link.name
@@ -118,7 +118,7 @@ def build(spec: TreeSpec, base: Path) -> Path:
     return root
 
 
-def _target(link: LinkSpec, root: Path, where: Path, path: Path, made: List[Path], outside: Path) -> str:
+def _target(link: LinkSpec, root: Path, where: Path, path: Path, made: list[Path], outside: Path) -> str:
     depth = len(link.parent)
     if link.kind == "ancestor":
         return os.sep.join([".."] * (1 + link.index % (depth + 1))) if depth else "."
@@ -155,9 +155,9 @@ def made(spec: TreeSpec, scratch: Path) -> Iterator[Path]:
 
 @dataclass
 class Model:
-    packages: List[str] = field(default_factory=list)
-    walked: List[Tuple[str, List[str], List[str]]] = field(default_factory=list)
-    cut: List[str] = field(default_factory=list)
+    packages: list[str] = field(default_factory=list)
+    walked: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    cut: list[str] = field(default_factory=list)
 
 
 def _above(root: str) -> set:
@@ -169,7 +169,7 @@ def _above(root: str) -> set:
     return found
 
 
-def model_find(root: str, namespace: bool, exclude: Tuple[str, ...] = (), links: str = "follow") -> Model:
+def model_find(root: str, namespace: bool, exclude: tuple[str, ...] = (), links: str = "follow") -> Model:
     """setuptools' package finder plus the ancestor rule, recursive and plain."""
     result = Model()
     patterns = ("ez_setup", "*__pycache__", *exclude)
@@ -241,14 +241,14 @@ def acyclic(root: str) -> bool:
     return not model_walk(root).cut
 
 
-def stock_find(root: str, namespace: bool, exclude: Tuple[str, ...] = ()) -> List[str]:
+def stock_find(root: str, namespace: bool, exclude: tuple[str, ...] = ()) -> list[str]:
     """setuptools' own finder, with safe-find's patches out of the way."""
     _patches.uninstall()
     finder = discovery.PEP420PackageFinder if namespace else discovery.PackageFinder
     return finder.find(root, exclude=exclude)
 
 
-def safe_walk(root: str, **options: object) -> List[Tuple[str, List[str], List[str]]]:
+def safe_walk(root: str, **options: object) -> list[tuple[str, list[str], list[str]]]:
     return [(d.path, [c.name for c in d.dirs], d.files) for d in safe_find.walk(root, **options)]  # type: ignore[arg-type]
 
 
@@ -289,7 +289,7 @@ UV_11238 = TreeSpec(
 @example(spec=UV_11238, namespace=False, exclude=())
 @example(spec=ONCE_DEFERRED_PREFIX, namespace=True, exclude=())
 def test_discovery_matches_the_model_and_stock_when_acyclic(
-    scratch: Path, spec: TreeSpec, namespace: bool, exclude: Tuple[str, ...]
+    scratch: Path, spec: TreeSpec, namespace: bool, exclude: tuple[str, ...]
 ) -> None:
     """Every tree: safe-find terminates and equals the model; acyclic trees: equals stock, in order."""
     for root in made(spec, scratch):
@@ -361,4 +361,3 @@ def _tree(root: Path) -> str:
         else:
             lines.append(str(relative))
     return "\n".join(lines)
-
