@@ -4,13 +4,15 @@
   disk for every example, and two pytest workers share two cores).
 - ``dev``: 50 examples, for a quick local run.
 - ``deep``: 3000 examples, for a long hunt (``SAFE_FIND_HYPOTHESIS=deep pytest tests/test_properties.py``).
+- ``examples``: only the explicit ``@example`` regression cases (to check that they
+  still fail on a revert of the fix they guard).
 """
 
 from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 CI_EXAMPLES = 300
 
@@ -23,4 +25,5 @@ _COMMON = {
 settings.register_profile("ci", max_examples=CI_EXAMPLES, **_COMMON)
 settings.register_profile("dev", max_examples=50, **_COMMON)
 settings.register_profile("deep", max_examples=3000, **_COMMON)
+settings.register_profile("examples", phases=[Phase.explicit], **_COMMON)
 settings.load_profile(os.environ.get("SAFE_FIND_HYPOTHESIS", "ci"))
