@@ -365,6 +365,18 @@ def test_directory_replaced_by_a_link_to_the_root_during_the_walk(tmp_path: Path
     assert [(os.path.relpath(r.link, tree), r.reason, r.other) for r in reports] == [("pkg/b/pkg/b", "loop", str(tree))]
 
 
+def test_link_target_removed_before_links_once_walks_it(tmp_path: Path) -> None:
+    """``links = "once"`` walks links last: a target gone by then is skipped, as os.walk
+    skips a directory it can no longer list."""
+    make_tree(tmp_path, {"root": {"pkg": {**PKG, "alias": Link("../../ext")}}, "ext": {**PKG, "inner": PKG}})
+    seen = []
+    for directory in safe_find.walk(str(tmp_path / "root"), links="once"):
+        seen.append((os.path.relpath(directory.path, tmp_path), [c.name for c in directory.dirs]))
+        if (tmp_path / "ext").exists():
+            shutil.rmtree(tmp_path / "ext")
+    assert seen == [("root", ["pkg"]), ("root/pkg", []), ("root/pkg", ["alias"])]
+
+
 # -- FIFOs and sockets -----------------------------------------------------------------------
 
 
