@@ -70,12 +70,13 @@ if os.geteuid() == 0:  # drop root: chmod does not stop root
     os.setgid(nobody.pw_gid)
     os.setuid(nobody.pw_uid)
 result = {}
-for name, finder in (("packages", discovery.PackageFinder), ("namespaces", discovery.PEP420PackageFinder)):
-    result["stock " + name] = finder.find(".")
-result["safe packages"] = safe_find.find_packages(".")
-result["safe namespaces"] = safe_find.find_namespace_packages(".")
-result["safe walk"] = [[d.path, [c.name for c in d.dirs], d.files] for d in safe_find.walk(".")]
-result["os.walk"] = [[p, d, f] for p, d, f in os.walk(".", followlinks=True)]
+for where in (".", "pkg/no_search", "pkg/no_read", "pkg/neither"):  # as a subtree and as the root
+    for name, finder in (("packages", discovery.PackageFinder), ("namespaces", discovery.PEP420PackageFinder)):
+        result[where + " stock " + name] = finder.find(where)
+    result[where + " safe packages"] = safe_find.find_packages(where)
+    result[where + " safe namespaces"] = safe_find.find_namespace_packages(where)
+    result[where + " safe walk"] = [[d.path, [c.name for c in d.dirs], d.files] for d in safe_find.walk(where)]
+    result[where + " os.walk"] = [[p, d, f] for p, d, f in os.walk(where, followlinks=True)]
 print(json.dumps(result))
 """
 
@@ -110,14 +111,16 @@ def test_directories_without_read_or_search_permission(unprivileged_tree: Path) 
     may not search) and runs stock setuptools and safe-find on the same tree."""
     result = run([sys.executable, "-c", _AS_NOBODY, unprivileged_tree], timeout=120)
     found = json.loads(result.stdout)
-    assert found["safe packages"] == found["stock packages"]
-    assert found["safe namespaces"] == found["stock namespaces"]
-    assert found["safe walk"] == found["os.walk"]
+    for where in (".", "pkg/no_search", "pkg/no_read", "pkg/neither"):
+        assert found[f"{where} safe packages"] == found[f"{where} stock packages"], where
+        assert found[f"{where} safe namespaces"] == found[f"{where} stock namespaces"], where
+        assert found[f"{where} safe walk"] == found[f"{where} os.walk"], where
     # The cases really arose: stock skips the directory it cannot search, lists the one
     # it can search but not read as a package without looking inside.
-    assert "pkg.no_search" not in found["stock packages"]
-    assert "pkg.no_read" in found["stock packages"]
-    assert "pkg.no_read.sub" not in found["stock packages"]
+    assert "pkg.no_search" not in found[". stock packages"]
+    assert "pkg.no_read" in found[". stock packages"]
+    assert "pkg.no_read.sub" not in found[". stock packages"]
+    assert found["pkg/neither stock namespaces"] == []
 
 
 # -- links that cannot be followed --------------------------------------------------------
