@@ -64,7 +64,7 @@ def looping_project(root: Path, trigger: str) -> Path:
 @pytest.mark.frontend
 @pytest.mark.parametrize(
     ("trigger", "where"),
-    [("loops back to its ancestor", "package discovery"), ("cycle-safe walks installed", "its setuptools hook")],
+    [("loops back to its ancestor", "package discovery"), ("cycle-safe walks for", "its setuptools hook")],
     ids=["walk", "hook"],
 )
 def test_build_fails_naming_safe_find_the_cause_and_the_way_out(
@@ -102,15 +102,19 @@ def test_hook_failure_is_named() -> None:
     assert str(info.value).endswith(SWITCH_OFF)
 
 
-def test_hook_lets_a_configuration_error_through_unchanged(tmp_path: Path) -> None:
-    """A bad [tool.safe-find] is the project's to fix, not a safe-find bug."""
+def test_hook_lets_a_configuration_error_through_as_a_configuration_error(tmp_path: Path) -> None:
+    """A bad [tool.safe-find] is the project's to fix, not a safe-find bug: it leaves as
+    setuptools' own SetupError (one line under every frontend), not as an InternalError."""
+    from setuptools.errors import SetupError
+
     (tmp_path / "pyproject.toml").write_text('[tool.safe-find]\nlinks = "sometimes"\n')
 
     class Dist:
         src_root = str(tmp_path)
 
-    with pytest.raises(ConfigError, match=r"links = 'sometimes' is not allowed"):
+    with pytest.raises(SetupError, match=r'links = "sometimes" is not allowed') as info:
         _plugin.finalize_distribution_options(Dist())
+    assert isinstance(info.value.__cause__, ConfigError)
 
 
 def test_guard_names_the_walk_and_the_cause() -> None:

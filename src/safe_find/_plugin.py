@@ -10,23 +10,30 @@ import atexit
 import contextlib
 import logging
 import os
-from typing import Any, Iterator, Optional
+import sys
+from types import TracebackType
+from typing import Any, Iterator, Optional, Type
 
 from . import _patches
 from ._config import ConfigError, Settings, load_settings
-from ._report import SafeFindError
+from ._errors import SafeFindError
+from ._report import LinkError
 
-__all__ = ["activate", "explained", "finalize_distribution_options"]
+__all__ = ["activate", "explained", "finalize_distribution_options", "held"]
 
 log = logging.getLogger("safe_find")
 _summary_registered = False
+_held: list[_patches.Runtime] = []
 
 
 def activate(project_root: Optional[str] = None, *, settings: Optional[Settings] = None) -> Optional[_patches.Runtime]:
     """Install the cycle-safe walks for the project at ``project_root`` (default: here).
 
-    ``settings`` is a seam for tests and tools that already hold them.
+    ``settings`` is a seam for tests and tools that already hold them. Raises
+    ``ConfigError`` when ``[tool.safe-find]`` is not valid.
     """
+    if _held:
+        return _held[-1]
     root = os.path.abspath(project_root or os.curdir)
     settings = settings or load_settings(root)
     if not settings.enabled:
@@ -37,9 +44,24 @@ def activate(project_root: Optional[str] = None, *, settings: Optional[Settings]
     if current is not None and current.settings == settings:
         return current
     runtime = _patches.install(settings)
-    log.debug("safe-find: cycle-safe walks installed for %s", root)
+    log.info("safe-find: cycle-safe walks for %s (%s)", root, settings.describe())
     _register_summary()
     return runtime
+
+
+@contextlib.contextmanager
+def held(settings: Settings) -> Iterator[_patches.Runtime]:
+    """The walks with ``settings`` for the block, whatever the hook would read meanwhile.
+
+    For tools that create setuptools ``Distribution`` objects themselves (``safe-find
+    check``): their hook call keeps these walks, even with ``enabled = false``.
+    """
+    with _patches.patched(settings) as runtime:
+        _held.append(runtime)
+        try:
+            yield runtime
+        finally:
+            _held.pop()
 
 
 def _register_summary() -> None:
@@ -47,36 +69,66 @@ def _register_summary() -> None:
     if not _summary_registered:
         _summary_registered = True
         atexit.register(_log_summary)
+        _show_link_errors_plainly()
+
+
+def _show_link_errors_plainly() -> None:
+    """Print a ``LinkError`` that ends the build process as its message alone.
+
+    A ``LinkError`` is the project's own policy at work, not a fault: the
+    traceback of setuptools' configuration reading above it would only bury the
+    list of links. Every other exception keeps its traceback.
+    """
+    previous = sys.excepthook
+
+    def hook(kind: Type[BaseException], error: BaseException, traceback: Optional[TracebackType]) -> None:
+        if isinstance(error, LinkError):
+            sys.stderr.write(f"error: {error}\n")
+        else:
+            previous(kind, error, traceback)
+
+    sys.excepthook = hook
 
 
 def _log_summary() -> None:
     runtime = _patches._active()
     if runtime is not None:
-        line = runtime.diagnostics.summary()
-        if line:
-            log.warning(line)
+        summary = runtime.diagnostics.summary()
+        if summary is not None:
+            log.log(*summary)
 
 
 @contextlib.contextmanager
 def explained() -> Iterator[None]:
     """Around the build hooks: safe-find's own failures are named as such.
 
-    A ``ConfigError`` (a bad ``[tool.safe-find]``) or another ``SafeFindError``
-    stops the build as it is; any other exception becomes an ``InternalError``
-    that names safe-find, the cause, and how to build without safe-find.
+    A ``SafeFindError`` (a ``ConfigError``, a ``LinkError``) leaves as it is; any
+    other exception becomes an ``InternalError`` that names safe-find, the cause,
+    and how to build without safe-find.
     """
     try:
         yield
-    except (ConfigError, SafeFindError):
+    except SafeFindError:
         raise
     except Exception as exc:
         raise _patches.InternalError("its setuptools hook", exc) from exc
 
 
 def finalize_distribution_options(dist: Any) -> None:
-    """Entry point of the ``setuptools.finalize_distribution_options`` group."""
-    with explained():
-        activate(getattr(dist, "src_root", None) or os.curdir)
+    """Entry point of the ``setuptools.finalize_distribution_options`` group.
+
+    A ``ConfigError`` leaves as setuptools' own ``SetupError``, which ``setup()``
+    turns into one line of output ("error in setup command: ...") instead of a
+    traceback, under pip, build and uv alike. Any other failure of safe-find's own
+    leaves as an ``InternalError`` (see ``explained``).
+    """
+    try:
+        with explained():
+            activate(getattr(dist, "src_root", None) or os.curdir)
+    except ConfigError as error:
+        from setuptools.errors import SetupError
+
+        raise SetupError(str(error)) from error
 
 
 # Run before setuptools' own finalizers and other plugins.
