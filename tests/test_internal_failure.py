@@ -117,6 +117,23 @@ def test_hook_lets_a_configuration_error_through_as_a_configuration_error(tmp_pa
     assert isinstance(info.value.__cause__, ConfigError)
 
 
+def test_a_pyproject_that_is_not_utf8_is_left_to_setuptools(tmp_path: Path) -> None:
+    """Not a safe-find failure: the hook installs the defaults, and setuptools, which
+    reads the same file next, reports it in its own words (as it does without safe-find)."""
+    (tmp_path / "pyproject.toml").write_bytes(b'[project]\nname = "x"\nversion = "1"\n# caf\xe9\n')
+
+    class Dist:
+        src_root = str(tmp_path)
+
+    try:
+        _plugin.finalize_distribution_options(Dist())
+        runtime = _patches._active()
+        assert runtime is not None
+        assert runtime.settings == Settings(project_root=str(tmp_path))
+    finally:
+        _patches.uninstall()
+
+
 def test_guard_names_the_walk_and_the_cause() -> None:
     runtime = _patches.Runtime(Settings())
 
