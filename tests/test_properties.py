@@ -1,8 +1,9 @@
 """Property tests: generated trees with random directory links, against a reference model.
 
 Every example builds a tree on disk (``base/root`` is walked, ``base/outside`` holds a
-package a link may lead to) with directories, packages, plain folders, names with
-dots, ``__pycache__``, ``ez_setup``, a directory named ``__init__.py``, and links to
+package a link may lead to, and maybe a link from there back to the root) with
+directories, packages, plain folders, names with dots, ``__pycache__``,
+``ez_setup``, a directory named ``__init__.py``, and links to
 ancestors, the root's parent, siblings, descendants, their own directory,
 themselves, missing targets, other links (chains) and the outside package.
 
@@ -61,6 +62,7 @@ class TreeSpec:
     packages: list[RelPath] = field(default_factory=list)
     modules: list[RelPath] = field(default_factory=list)
     links: list[LinkSpec] = field(default_factory=list)
+    outside_back: bool = False  # outside/ext/inner/back -> the root: loops through the outside
 
 
 @st.composite
@@ -86,6 +88,7 @@ def trees(draw: st.DrawFn) -> TreeSpec:
                 absolute=draw(st.booleans()),
             )
         )
+    spec.outside_back = draw(st.booleans())
     return spec
 
 
@@ -104,17 +107,19 @@ def build(spec: TreeSpec, base: Path) -> Path:
             init.write_text("")
     for path in spec.modules:
         root.joinpath(*path, "mod.py").write_text("x = 1\n")
-    made: list[Path] = []
+    if spec.outside_back:
+        (outside / "inner" / "back").symlink_to(os.path.relpath(root, outside / "inner"), target_is_directory=True)
+    links_made: list[Path] = []
     for link in spec.links:
         where = root.joinpath(*link.parent)
         path = where / link.name
         if os.path.lexists(path):
             continue
-        target = _target(link, root, where, path, made, outside)
+        target = _target(link, root, where, path, links_made, outside)
         if link.absolute and not os.path.isabs(target):
             target = os.path.normpath(os.path.join(where, target))
         path.symlink_to(target, target_is_directory=True)
-        made.append(path)
+        links_made.append(path)
     return root
 
 
