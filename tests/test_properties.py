@@ -174,9 +174,15 @@ def _above(root: str) -> set:
     return found
 
 
-def model_find(root: str, namespace: bool, exclude: tuple[str, ...] = (), links: str = "follow") -> Model:
-    """setuptools' package finder plus the ancestor rule, recursive and plain."""
+def model_find(
+    root: str, namespace: bool, exclude: tuple[str, ...] = (), links: str = "follow", skip_outside: bool = False
+) -> Model:
+    """setuptools' package finder plus the ancestor rule, recursive and plain.
+
+    ``skip_outside``: a link whose real path is outside the root is not followed
+    (``outside-links = "skip"`` with the root as the boundary)."""
     result = Model()
+    inside = os.path.realpath(root) + os.sep
     patterns = ("ez_setup", "*__pycache__", *exclude)
 
     def excluded(name: str) -> bool:
@@ -197,6 +203,8 @@ def model_find(root: str, namespace: bool, exclude: tuple[str, ...] = (), links:
                     continue
                 if os.path.realpath(child) in on_path:
                     result.cut.append(child)
+                    continue
+                if skip_outside and not (os.path.realpath(child) + os.sep).startswith(inside):
                     continue
             if "." in name:
                 continue
@@ -340,13 +348,18 @@ def test_walk_matches_the_model_and_os_walk_when_acyclic(scratch: Path, spec: Tr
 @example(spec=ONCE_SEEN_AT_LISTING, namespace=False)
 @example(spec=ONCE_DEFERRED_PREFIX, namespace=False)
 @example(spec=ONCE_REAL_NAME_EXCLUDED, namespace=False)
-def test_links_once_and_never(scratch: Path, spec: TreeSpec, namespace: bool) -> None:
-    """``never`` equals the model without links; ``once`` finds each real package directory
-    exactly once, under a name whose every prefix is a package, and no fewer than ``follow``."""
+def test_links_once_never_and_outside_skipped(scratch: Path, spec: TreeSpec, namespace: bool) -> None:
+    """``never`` equals the model without links; links leaving the root not followed
+    (``outside-links = "skip"``) equal the model that skips them; ``once`` finds each real
+    package directory exactly once, under a name whose every prefix is a package, and no
+    fewer than ``follow``."""
     for root in made(spec, scratch):
         finder = safe_find.find_namespace_packages if namespace else safe_find.find_packages
         never = finder(str(root), options=Bounded(links="never"))
         assert never == model_find(str(root), namespace, links="never").packages, _tree(root)
+
+        skip = finder(str(root), options=Bounded(boundary=str(root), follow_outside=False))
+        assert skip == model_find(str(root), namespace, skip_outside=True).packages, _tree(root)
 
         once = finder(str(root), options=Bounded(links="once"))
         real = [os.path.realpath(os.path.join(root, *name.split("."))) for name in once]
