@@ -117,6 +117,32 @@ def test_hook_lets_a_configuration_error_through_as_a_configuration_error(tmp_pa
     assert isinstance(info.value.__cause__, ConfigError)
 
 
+def test_backend_wrapper_failure_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``safe_find.build_meta``'s hooks activate safe-find before setuptools runs: a
+    failure there is named too (injected, as in the builds above, by a logging filter)."""
+    import logging
+
+    from safe_find import build_meta
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n')
+    monkeypatch.chdir(tmp_path)
+    logger = logging.getLogger("safe_find")
+
+    def fault(record: logging.LogRecord) -> bool:
+        raise RuntimeError("injected by the test")
+
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addFilter(fault)
+    try:
+        with pytest.raises(_patches.InternalError, match=r"failed in its setuptools hook: RuntimeError: injected"):
+            build_meta.get_requires_for_build_wheel()
+    finally:
+        logger.removeFilter(fault)
+        logger.setLevel(level)
+        _patches.uninstall()
+
+
 def test_a_pyproject_that_is_not_utf8_is_left_to_setuptools(tmp_path: Path) -> None:
     """Not a safe-find failure: the hook installs the defaults, and setuptools, which
     reads the same file next, reports it in its own words (as it does without safe-find)."""
