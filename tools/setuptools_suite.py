@@ -103,8 +103,6 @@ class Run:
 class Result:
     layout: Layout
     python: str
-    files: list[str]
-    missing: list[str]
     without: Run
     with_: Run
     seconds: float
@@ -195,14 +193,18 @@ def needed_modules(sources: dict[str, bytes], seeds: Iterable[str]) -> list[str]
 
 @dataclass
 class Layout:
-    """What a run needs on disk, under ``cache/<release>/``."""
+    """One release laid out under ``cache/<release>/``: its artifacts, venv and test files."""
 
     release: str
     home: Path
-    venv: Path
     sdist: Path
     wheel: Path
-    safe_find: Path | None = None
+    tests: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def venv(self) -> Path:
+        return self.home / "venv"
 
     @property
     def python(self) -> Path:
@@ -241,62 +243,70 @@ def _venv(layout: Layout, python: str, requirements: Sequence[str]) -> None:
     stamp_file.write_text(json.dumps(stamp))
 
 
-def _site_packages(python: Path) -> Path:
-    code = "import os, setuptools; print(os.path.dirname(os.path.dirname(setuptools.__file__)))"
-    return Path(subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True).stdout.strip())
-
-
-def prepare(release: str, python: str, cache: Path, safe_find: Path | None) -> tuple[Layout, list[str], list[str]]:
-    """Download, make the venv, lay out the tests; return the layout, test paths and missing files."""
-    home = cache / release
-    home.mkdir(parents=True, exist_ok=True)
-    downloads = cache / "downloads"
-    downloads.mkdir(exist_ok=True)
-    host_pip = [python, "-m", "pip", "--disable-pip-version-check"]
-    layout = Layout(
-        release,
-        home,
-        home / "venv",
-        _download(host_pip, release, downloads, False),
-        _download(host_pip, release, downloads, True),
-    )
-    _venv(layout, python, TEST_REQUIREMENTS)
-    layout.safe_find = safe_find or _build_safe_find(layout, cache)
-
+def _lay_out_tests(layout: Layout) -> None:
+    """Put the test files and the helpers they import into the venv's ``setuptools/tests``,
+    and the sdist's conftest.py and pytest.ini into the rootdir above the venv."""
     tests, top = _read_sdist(layout.sdist)
     present = [name for name in TEST_FILES if f"setuptools/tests/{name}" in tests]
-    missing = [name for name in TEST_FILES if name not in present]
+    layout.missing = [name for name in TEST_FILES if name not in present]
     seeds = [f"setuptools.tests.{name[:-3]}" for name in present] + _pytest_plugins(top.get("conftest.py", b""))
     if "setuptools/tests/conftest.py" in tests:
         seeds.append("setuptools.tests.conftest")
-    site = _site_packages(layout.python)
-    target = site / "setuptools" / "tests"
-    # Only what the sdist gives and the imports need: a module the list misses fails loudly.
-    shutil.rmtree(target, ignore_errors=True)
+    code = "import os, setuptools; print(os.path.dirname(os.path.dirname(setuptools.__file__)))"
+    done = subprocess.run([str(layout.python), "-c", code], capture_output=True, text=True, check=True)
+    site = Path(done.stdout.strip())
+    # Only what the sdist gives and the imports need (not the wheel's copy): a module the
+    # import scan misses then fails loudly instead of being found by chance.
+    shutil.rmtree(site / "setuptools" / "tests", ignore_errors=True)
     for relative in needed_modules(tests, seeds):
         destination = site / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(tests[relative])
     for name, content in top.items():
-        (home / name).write_bytes(content)
+        (layout.home / name).write_bytes(content)
     shutil.copyfile(PLUGIN, site / PLUGIN.name)
-    return layout, [str(target / name) for name in present], missing
+    layout.tests = [site / "setuptools" / "tests" / name for name in present]
 
 
-def _build_safe_find(layout: Layout, cache: Path) -> Path:
-    """safe-find's wheel from this checkout, built in isolation (it needs setuptools>=77 to build,
-    newer than the releases under test), then installed into each venv with --no-deps."""
-    out = cache / "safe-find-wheel"
-    shutil.rmtree(out, ignore_errors=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        # Build from a copy: an in-tree build would leave build/ and *.egg-info/ in the checkout.
-        source = Path(scratch) / "safe-find"
-        shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__"))
-        _check(
-            [str(layout.python), "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)],
-            "building safe-find's wheel from this checkout",
-        )
-    return next(out.glob("safe_find-*.whl"))
+@dataclass
+class Suite:
+    """The options of one invocation, and safe-find's wheel once it is built."""
+
+    cache: Path
+    source: Path
+    timeout: float
+    pytest_args: list[str]
+    safe_find: Path | None = None
+
+    def prepare(self, release: str, python: str) -> Layout:
+        """Download setuptools, make the venv, build safe-find (once), lay out the tests."""
+        downloads = self.cache / "downloads"
+        downloads.mkdir(parents=True, exist_ok=True)
+        pip = [python, "-m", "pip", "--disable-pip-version-check"]
+        sdist, wheel = (_download(pip, release, downloads, binary) for binary in (False, True))
+        layout = Layout(release, self.cache / release, sdist, wheel)
+        layout.home.mkdir(exist_ok=True)
+        _venv(layout, python, TEST_REQUIREMENTS)
+        if self.safe_find is None:
+            self.safe_find = self._build_safe_find(layout.python)
+        _lay_out_tests(layout)
+        return layout
+
+    def _build_safe_find(self, python: Path) -> Path:
+        """safe-find's wheel from the source tree, built in isolation: it needs a newer setuptools
+        to build (>=77) than the releases under test, so it cannot build inside their venvs."""
+        out = self.cache / "safe-find-wheel"
+        shutil.rmtree(out, ignore_errors=True)
+        with tempfile.TemporaryDirectory() as scratch:
+            # Build from a copy: an in-tree build would leave build/ and *.egg-info/ in the checkout.
+            copy = Path(scratch) / "safe-find"
+            ignore = shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__")
+            shutil.copytree(self.source, copy, ignore=ignore)
+            _check(
+                [str(python), "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(copy)],
+                f"building safe-find's wheel from {self.source}",
+            )
+        return next(out.glob("safe_find-*.whl"))
 
 
 # -- run and compare ------------------------------------------------------------------
@@ -328,11 +338,11 @@ def read_junit(path: Path) -> dict[str, Outcome]:
     return outcomes
 
 
-def run_pytest(layout: Layout, tests: Sequence[str], mode: str, extra: Sequence[str], timeout: float) -> Run:
-    """One pytest session over ``tests`` from the release's own pytest.ini and conftest.py."""
+def run_pytest(suite: Suite, layout: Layout, mode: str) -> Run:
+    """One pytest session over the release's tests, from its own pytest.ini and conftest.py."""
     pip = [str(layout.python), "-m", "pip", "--disable-pip-version-check", "-q"]
     if mode == "with":
-        _check([*pip, "install", "--no-deps", "--force-reinstall", str(layout.safe_find)], "installing safe-find")
+        _check([*pip, "install", "--no-deps", "--force-reinstall", str(suite.safe_find)], "installing safe-find")
     else:
         _check([*pip, "uninstall", "-y", "safe-find"], "uninstalling safe-find")
     junit, state, log = (layout.home / f"{mode}.{suffix}" for suffix in ("xml", "json", "log"))
@@ -351,7 +361,7 @@ def run_pytest(layout: Layout, tests: Sequence[str], mode: str, extra: Sequence[
     command = [
         str(layout.python), "-m", "pytest", "-c", str(layout.home / "pytest.ini"), "--rootdir", str(layout.home),
         "-p", "no:cacheprovider", "-p", PLUGIN.stem, f"--junitxml={junit}", "-o", "junit_family=xunit1",
-        "-q", "-rfE", *tests, *extra,
+        "-q", "-rfE", *map(str, layout.tests), *suite.pytest_args,
     ]  # fmt: skip
     started = time.monotonic()
     with open(log, "w", encoding="utf-8") as output:
@@ -359,12 +369,12 @@ def run_pytest(layout: Layout, tests: Sequence[str], mode: str, extra: Sequence[
             command, cwd=layout.home, env=environ, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
-            returncode = process.wait(timeout=timeout)
+            returncode = process.wait(timeout=suite.timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             raise SuiteError(
-                f"setuptools {layout.release}, {mode} safe-find: pytest ran longer than {timeout:.0f}s and was "
+                f"setuptools {layout.release}, {mode} safe-find: pytest ran longer than {suite.timeout:.0f}s and was "
                 f"stopped. A test that hangs only with safe-find is a bug in safe-find; see {log}."
             ) from None
     seconds = time.monotonic() - started
@@ -378,21 +388,19 @@ def run_pytest(layout: Layout, tests: Sequence[str], mode: str, extra: Sequence[
     return Run(read_junit(junit), walks["protected"], walks["unprotected"], returncode, log, seconds)
 
 
-def run_release(
-    release: str, python: str, cache: Path, extra: Sequence[str], timeout: float, safe_find: Path | None
-) -> Result:
+def run_release(suite: Suite, release: str, python: str) -> Result:
     """Prepare one release, run its tests without and with safe-find, and compare."""
     started = time.monotonic()
-    layout, tests, missing = prepare(release, python, cache, safe_find)
-    without = run_pytest(layout, tests, "without", extra, timeout)
-    with_ = run_pytest(layout, tests, "with", extra, timeout)
+    layout = suite.prepare(release, python)
+    without = run_pytest(suite, layout, "without")
+    with_ = run_pytest(suite, layout, "with")
     version = subprocess.run(
         [str(layout.python), "-c", "import platform; print(platform.python_version())"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    result = Result(layout, version, [Path(t).name for t in tests], missing, without, with_, time.monotonic() - started)
+    result = Result(layout, version, without, with_, time.monotonic() - started)
     for key in sorted(set(without.outcomes) | set(with_.outcomes)):
         before, after = without.outcomes.get(key), with_.outcomes.get(key)
         if before is None or after is None or before.kind != after.kind:
@@ -416,9 +424,9 @@ def report(result: Result) -> str:
         lines.append("  not protected: " + "; ".join(result.with_.unprotected))
     header = " ".join(f"{k[:4]:>3}" for k in KINDS)
     lines.append(f"  {'file':<26} without: {header}   with: {header}")
-    for name in result.files:
+    for name in (test.name for test in result.layout.tests):
         lines.append(f"  {name:<26}          {_counts(result.without, name)}         {_counts(result.with_, name)}")
-    for name in result.missing:
+    for name in result.layout.missing:
         lines.append(f"  {name:<26} not in this release")
     both = [
         (key, outcome) for key, outcome in sorted(result.without.outcomes.items())
@@ -470,16 +478,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--python", default=sys.executable, help="interpreter for releases without @PYTHON")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="downloads and venvs (default: %(default)s)")
+    parser.add_argument("--source", type=Path, default=ROOT, help="safe-find source tree (default: this checkout)")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds allowed for each pytest run")
     args = parser.parse_args(ours)
     started = time.monotonic()
     failed = False
-    safe_find: Path | None = None  # built once, from this checkout, by the first venv
+    suite = Suite(args.cache.resolve(), args.source.resolve(), args.timeout, pytest_args)
     try:
         for release, python in args.release or [(DEFAULT_RELEASE, None)]:
-            interpreter = _interpreter(python or args.python)
-            result = run_release(release, interpreter, args.cache.resolve(), pytest_args, args.timeout, safe_find)
-            safe_find = result.layout.safe_find
+            result = run_release(suite, release, _interpreter(python or args.python))
             print(report(result), flush=True)
             failed = failed or bool(result.differences) or not result.with_.protected
     except SuiteError as error:
