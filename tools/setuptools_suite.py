@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = Path(__file__).resolve().with_name("setuptools_suite_plugin.py")
@@ -54,9 +55,11 @@ TEST_FILES = (
 # What these files and the helpers they import need, taken from setuptools' own test
 # extra. Left out on purpose: linters, coverage plugins, benchmarks and plugins none of
 # these files use (pytest-checkdocs/-flake8/-black/-mypy/-ruff/-cov/-enabler/-perf/-home/
-# -subprocess/-timeout/-xdist, jaraco.develop, pip_run, mock).
+# -subprocess/-xdist, jaraco.develop, pip_run, mock).
 TEST_REQUIREMENTS = (
     "pytest>=7,!=8.1.*",
+    # A test that hangs (a loop safe-find failed to break) fails alone instead of stopping the run.
+    "pytest-timeout",
     "jaraco.path>=3.2",
     "jaraco.envs>=2.2",
     "jaraco.test>=5.5",
@@ -87,6 +90,9 @@ class Outcome:
     message: str = ""
 
 
+Difference = tuple[str, Optional[Outcome], Optional[Outcome]]  # test id, without, with
+
+
 @dataclass
 class Run:
     """One pytest session: its outcomes by test id and what safe-find protected in it."""
@@ -106,7 +112,7 @@ class Result:
     without: Run
     with_: Run
     seconds: float
-    differences: list[tuple[str, Outcome | None, Outcome | None]] = field(default_factory=list)
+    differences: list[Difference]
 
 
 # -- download and lay out -------------------------------------------------------------
@@ -275,6 +281,7 @@ class Suite:
     cache: Path
     source: Path
     timeout: float
+    test_timeout: float
     pytest_args: list[str]
     safe_find: Path | None = None
 
@@ -361,7 +368,7 @@ def run_pytest(suite: Suite, layout: Layout, mode: str) -> Run:
     command = [
         str(layout.python), "-m", "pytest", "-c", str(layout.home / "pytest.ini"), "--rootdir", str(layout.home),
         "-p", "no:cacheprovider", "-p", PLUGIN.stem, f"--junitxml={junit}", "-o", "junit_family=xunit1",
-        "-q", "-rfE", *map(str, layout.tests), *suite.pytest_args,
+        f"--timeout={suite.test_timeout:g}", "-q", "-rfE", *map(str, layout.tests), *suite.pytest_args,
     ]  # fmt: skip
     started = time.monotonic()
     with open(log, "w", encoding="utf-8") as output:
@@ -400,12 +407,18 @@ def run_release(suite: Suite, release: str, python: str) -> Result:
         text=True,
         check=True,
     ).stdout.strip()
-    result = Result(layout, version, without, with_, time.monotonic() - started)
-    for key in sorted(set(without.outcomes) | set(with_.outcomes)):
-        before, after = without.outcomes.get(key), with_.outcomes.get(key)
+    differences = compare(without.outcomes, with_.outcomes)
+    return Result(layout, version, without, with_, time.monotonic() - started, differences)
+
+
+def compare(without: dict[str, Outcome], with_: dict[str, Outcome]) -> list[Difference]:
+    """The tests whose outcome is not the same in both runs (a test run in only one counts)."""
+    differences = []
+    for key in sorted(set(without) | set(with_)):
+        before, after = without.get(key), with_.get(key)
         if before is None or after is None or before.kind != after.kind:
-            result.differences.append((key, before, after))
-    return result
+            differences.append((key, before, after))
+    return differences
 
 
 def _counts(run: Run, name: str) -> str:
@@ -479,11 +492,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter for releases without @PYTHON")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="downloads and venvs (default: %(default)s)")
     parser.add_argument("--source", type=Path, default=ROOT, help="safe-find source tree (default: this checkout)")
-    parser.add_argument("--timeout", type=float, default=1200, help="seconds allowed for each pytest run")
+    parser.add_argument("--test-timeout", type=float, default=300, help="seconds allowed for each test")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed for each pytest run")
     args = parser.parse_args(ours)
     started = time.monotonic()
     failed = False
-    suite = Suite(args.cache.resolve(), args.source.resolve(), args.timeout, pytest_args)
+    suite = Suite(args.cache.resolve(), args.source.resolve(), args.timeout, args.test_timeout, pytest_args)
     try:
         for release, python in args.release or [(DEFAULT_RELEASE, None)]:
             result = run_release(suite, release, _interpreter(python or args.python))
