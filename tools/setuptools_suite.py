@@ -398,8 +398,11 @@ def run_pytest(suite: Suite, layout: Layout, mode: str) -> Run:
 def run_release(suite: Suite, release: str, python: str) -> Result:
     """Prepare one release, run its tests without and with safe-find, and compare."""
     started = time.monotonic()
+    _progress(f"setuptools {release}: preparing {suite.cache / release} with {python}")
     layout = suite.prepare(release, python)
+    _progress(f"setuptools {release}: running {len(layout.tests)} test files without safe-find")
     without = run_pytest(suite, layout, "without")
+    _progress(f"setuptools {release}: running them with safe-find")
     with_ = run_pytest(suite, layout, "with")
     version = subprocess.run(
         [str(layout.python), "-c", "import platform; print(platform.python_version())"],
@@ -409,6 +412,10 @@ def run_release(suite: Suite, release: str, python: str) -> Result:
     ).stdout.strip()
     differences = compare(without.outcomes, with_.outcomes)
     return Result(layout, version, without, with_, time.monotonic() - started, differences)
+
+
+def _progress(line: str) -> None:
+    print(f"setuptools-suite: {line}", file=sys.stderr, flush=True)
 
 
 def compare(without: dict[str, Outcome], with_: dict[str, Outcome]) -> list[Difference]:
