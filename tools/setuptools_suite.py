@@ -36,7 +36,7 @@ from typing import Optional
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = Path(__file__).resolve().with_name("setuptools_suite_plugin.py")
 DEFAULT_RELEASE = "84.2.1"
-DEFAULT_CACHE = ROOT / ".setuptools-suite"
+DEFAULT_CACHE = ROOT / ".setuptools-suite-cache"  # ".*cache": the tests' copies of the checkout skip it
 
 # The tests of the walks safe-find replaces; a file missing from a release is reported, not run.
 TEST_FILES = (
