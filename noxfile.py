@@ -15,7 +15,7 @@ nox.options.error_on_missing_interpreters = True
 
 DEFAULT_PYTHON = "3.11"
 OTHER_PYTHONS = ["3.9", "3.10", "3.12", "3.13"]
-TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-xdist>=3"]
+TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-xdist>=3", "validate-pyproject>=0.16"]
 
 
 @nox.session(python=DEFAULT_PYTHON)

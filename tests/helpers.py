@@ -144,7 +144,10 @@ def build_safe_find_wheel(dest: Path) -> Path:
 
 
 def offline_env(wheelhouse: Path, **extra: str) -> dict[str, str]:
-    """Environment for frontends: no index, only the wheelhouse, no user pip config."""
+    """Environment for frontends: no index, only the wheelhouse, no user pip config.
+
+    uv has no environment variable for ``--no-index``: pass it on uv's command line.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
@@ -155,7 +158,6 @@ def offline_env(wheelhouse: Path, **extra: str) -> dict[str, str]:
         PIP_NO_INDEX="1",
         PIP_FIND_LINKS=str(wheelhouse),
         PIP_DISABLE_PIP_VERSION_CHECK="1",
-        UV_NO_INDEX="1",
         UV_FIND_LINKS=str(wheelhouse),
         UV_OFFLINE="1",
         UV_NO_CACHE="1",

@@ -107,6 +107,7 @@ def test_uv_build(
         [
             frontend_venv / "bin/uv",
             "build",
+            "--no-index",
             "--python",
             frontend_venv / "bin/python",
             "--out-dir",
@@ -144,7 +145,7 @@ def test_pip_install_editable(looping: Path, tmp_path: Path, wheelhouse: Path) -
 def test_uv_pip_install_editable(looping: Path, tmp_path: Path, wheelhouse: Path, frontend_venv: Path) -> None:
     python = _fresh_venv(tmp_path / "venv")
     run(
-        [frontend_venv / "bin/uv", "pip", "install", "--python", python, "--no-deps", "-e", looping],
+        [frontend_venv / "bin/uv", "pip", "install", "--no-index", "--python", python, "--no-deps", "-e", looping],
         env=offline_env(wheelhouse),
         timeout=BUILD_TIMEOUT,
     )
@@ -155,7 +156,7 @@ def test_uv_sync_the_command_of_the_original_report(
     looping: Path, tmp_path: Path, wheelhouse: Path, frontend_venv: Path
 ) -> None:
     run(
-        [frontend_venv / "bin/uv", "sync", "--python", frontend_venv / "bin/python"],
+        [frontend_venv / "bin/uv", "sync", "--no-index", "--python", frontend_venv / "bin/python"],
         cwd=looping,
         env=offline_env(wheelhouse),
         timeout=BUILD_TIMEOUT,
