@@ -24,15 +24,17 @@ STATE = "SAFE_FIND_SUITE_STATE"
 _header: list[str] = []
 
 
-def _current(target: Any) -> Any:
-    """The object setuptools holds at a target's place now, or None if it is not there."""
+def _current(target: Any) -> tuple[Any, ...]:
+    """What setuptools holds now at a target's place, and at its fallback name if it has one
+    (a walk some releases reach under another name, such as ``iglob`` for ``glob``)."""
+    names = [target.attribute, *filter(None, [getattr(target, "fallback", None)])]
     try:
         holder: Any = importlib.import_module(target.module)
         if target.owner is not None:
             holder = getattr(holder, target.owner)
-        return vars(holder).get(target.attribute)
     except (ImportError, AttributeError):
-        return None
+        return tuple(None for _ in names)
+    return tuple(vars(holder).get(name) for name in names)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,8 +54,8 @@ def pytest_configure(config: pytest.Config) -> None:
         before = {target.dotted: _current(target) for target in TARGETS}
         install(Settings())
         for target in TARGETS:
-            now = _current(target)
-            changed = now is not None and now is not before[target.dotted]
+            pairs = zip(_current(target), before[target.dotted])
+            changed = any(now is not None and now is not then for now, then in pairs)
             state["protected" if changed else "unprotected"].append(f"{target.walk} ({target.dotted})")
         _header.append(f"safe-find: installed for the session; protected: {'; '.join(state['protected']) or 'nothing'}")
     else:
