@@ -53,3 +53,13 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", "src", "tests", "tools", "benchmarks", "noxfile.py")
     session.run("ruff", "format", "--check", "src")
     session.run("mypy")
+
+
+SETUPTOOLS_SUITE = ["--release", "84.2.1", "--release", "61.3.1@python3.9"]
+
+
+@nox.session(name="setuptools-suite", python=DEFAULT_PYTHON)
+def setuptools_suite(session: nox.Session) -> None:
+    """setuptools' own tests of the walks safe-find replaces, without and with it: the newest
+    release and the floor (61.3.1 on Python 3.9, the oldest here). Arguments replace both."""
+    session.run("python", "tools/setuptools_suite.py", *(session.posargs or SETUPTOOLS_SUITE))
