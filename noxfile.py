@@ -55,6 +55,15 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
+SETUPTOOLS_SUITE = ["--release", "84.2.1", "--release", "61.3.1@python3.9"]
+
+
+@nox.session(name="setuptools-suite", python=DEFAULT_PYTHON)
+def setuptools_suite(session: nox.Session) -> None:
+    """setuptools' own tests of the walks safe-find replaces, without and with it: the newest
+    release and the floor (61.3.1 on Python 3.9, the oldest here). Arguments replace both."""
+    session.run("python", "tools/setuptools_suite.py", *(session.posargs or SETUPTOOLS_SUITE))
+
 @nox.session(python=DEFAULT_PYTHON)
 def matrix(session: nox.Session) -> None:
     """Every supported setuptools release (61 to 84.2.1) on a Python it installs on (3.9 to 3.13).

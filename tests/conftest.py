@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+import _hypothesis_profiles  # noqa: F401  # registers and loads the Hypothesis profile (SAFE_FIND_HYPOTHESIS)
 from helpers import (  # re-exported: tests may import them from either module
     EXAMPLES,
     REPO,

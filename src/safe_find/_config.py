@@ -189,6 +189,6 @@ def load_settings(project_root: str) -> Settings:
     path = os.path.join(project_root, "pyproject.toml")
     try:
         document = read_pyproject(project_root)
-    except (OSError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):  # not UTF-8: not TOML either
         return Settings(project_root=project_root)
     return settings_from_document(document, path, project_root)

@@ -90,7 +90,12 @@ def iter_packages(
     """
     names: dict[Directory, str] = {}
     for directory in (options or WalkOptions()).walk(where):
-        prefix = names.pop(directory, "")
+        prefix = names.pop(directory, None)
+        if prefix is None:
+            # The root, or (links = "once") a parent revisited for the links walked
+            # last: name it from its path, as setuptools names every package.
+            relative = os.path.relpath(directory.path, where)
+            prefix = "" if relative == os.curdir else relative.replace(os.sep, ".") + "."
         kept = []
         for child in directory.dirs:
             name = child.name

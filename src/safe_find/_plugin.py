@@ -16,9 +16,10 @@ from typing import Any, Iterator, Optional, Type
 
 from . import _patches
 from ._config import ConfigError, Settings, load_settings
+from ._errors import SafeFindError
 from ._report import LinkError
 
-__all__ = ["activate", "finalize_distribution_options", "held"]
+__all__ = ["activate", "explained", "finalize_distribution_options", "held"]
 
 log = logging.getLogger("safe_find")
 _summary_registered = False
@@ -97,15 +98,33 @@ def _log_summary() -> None:
             log.log(*summary)
 
 
+@contextlib.contextmanager
+def explained() -> Iterator[None]:
+    """Around the build hooks: safe-find's own failures are named as such.
+
+    A ``SafeFindError`` (a ``ConfigError``, a ``LinkError``) leaves as it is; any
+    other exception becomes an ``InternalError`` that names safe-find, the cause,
+    and how to build without safe-find.
+    """
+    try:
+        yield
+    except SafeFindError:
+        raise
+    except Exception as exc:
+        raise _patches.InternalError("its setuptools hook", exc) from exc
+
+
 def finalize_distribution_options(dist: Any) -> None:
     """Entry point of the ``setuptools.finalize_distribution_options`` group.
 
     A ``ConfigError`` leaves as setuptools' own ``SetupError``, which ``setup()``
     turns into one line of output ("error in setup command: ...") instead of a
-    traceback, under pip, build and uv alike.
+    traceback, under pip, build and uv alike. Any other failure of safe-find's own
+    leaves as an ``InternalError`` (see ``explained``).
     """
     try:
-        activate(getattr(dist, "src_root", None) or os.curdir)
+        with explained():
+            activate(getattr(dist, "src_root", None) or os.curdir)
     except ConfigError as error:
         from setuptools.errors import SetupError
 

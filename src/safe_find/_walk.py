@@ -133,7 +133,9 @@ class Directory:
                 return False
             return os.path.isfile(os.path.join(self.path, name))
         try:
-            return entry.is_file()
+            # stat, not the listing's file type: in a directory that can be read
+            # but not searched (mode r--) the name is listed, yet isfile() is False.
+            return stat.S_ISREG(entry.stat().st_mode)
         except OSError:
             return False
 
@@ -189,8 +191,21 @@ class _Walk:
         self.known = 0
         self.root_ancestors: Optional[dict[Identity, str]] = None
         # For ``once``: every directory entered, and the links left for later.
+        # A directory counts as entered when it is yielded, not when it is
+        # listed: one listed only to look inside it (``has_file``) and then
+        # pruned by the caller is not walked, so a link may still lead there,
+        # and the links found in it wait in ``pending`` and are never walked.
+        self.once = mode == "once"
         self.seen: dict[Identity, str] = {}
+        self.pending: dict[Directory, list[Directory]] = {}
         self.deferred: list[Directory] = []
+
+    def enter(self, directory: Directory) -> None:
+        """(``once``) ``directory`` was yielded: mark it seen, queue its links for last."""
+        self.seen.setdefault(directory.identity(), directory.path)
+        links = self.pending.pop(directory, None)
+        if links:
+            self.deferred.extend(links)
 
     # -- the ancestor chain -------------------------------------------------------
     def push(self, directory: Directory) -> None:
@@ -273,11 +288,7 @@ class _Walk:
                         dirs.append(child)
 
     def first_visit(self, child: Directory) -> bool:
-        identity = child.identity()
-        if identity in self.seen:
-            return False
-        self.seen[identity] = child.path
-        return True
+        return child.identity() not in self.seen
 
     def vet_link(self, parent: Directory, entry: os.DirEntry[str]) -> Optional[Directory]:
         """Decide whether the walk may enter the directory link ``entry``."""
@@ -305,7 +316,7 @@ class _Walk:
             else:
                 # Links wait until every real directory is walked, so that a
                 # directory reached both ways keeps its real path.
-                self.deferred.append(child)
+                self.pending.setdefault(parent, []).append(child)
             return None
         return child
 
@@ -369,6 +380,8 @@ def _descend(state: _Walk, top: Directory) -> Iterator[Directory]:
     """Yield ``top`` (already listed) and everything below it, keeping the chain."""
     state.push(top)
     yield top
+    if state.once:
+        state.enter(top)
     stack = [iter(top.dirs)]
     while stack:
         child = next(stack[-1], None)
@@ -382,4 +395,6 @@ def _descend(state: _Walk, top: Directory) -> Iterator[Directory]:
             continue
         state.push(child)
         yield child
+        if state.once:
+            state.enter(child)
         stack.append(iter(child.dirs))

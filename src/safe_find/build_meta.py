@@ -18,7 +18,7 @@ from typing import Any, Callable
 from setuptools import build_meta as _setuptools_backend
 
 from ._config import ConfigError
-from ._plugin import activate
+from ._plugin import activate, explained
 
 __all__ = [
     name
@@ -40,7 +40,8 @@ def _protected(hook: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(hook)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            activate()
+            with explained():
+                activate()
         except ConfigError as error:
             # As setuptools' setup() does with its own errors: one line, no traceback.
             raise SystemExit(f"error: {error}") from None
