@@ -64,6 +64,7 @@ def setuptools_suite(session: nox.Session) -> None:
     release and the floor (61.3.1 on Python 3.9, the oldest here). Arguments replace both."""
     session.run("python", "tools/setuptools_suite.py", *(session.posargs or SETUPTOOLS_SUITE))
 
+
 @nox.session(python=DEFAULT_PYTHON)
 def matrix(session: nox.Session) -> None:
     """Every supported setuptools release (61 to 84.2.1) on a Python it installs on (3.9 to 3.13).
