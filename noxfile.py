@@ -63,3 +63,14 @@ def setuptools_suite(session: nox.Session) -> None:
     """setuptools' own tests of the walks safe-find replaces, without and with it: the newest
     release and the floor (61.3.1 on Python 3.9, the oldest here). Arguments replace both."""
     session.run("python", "tools/setuptools_suite.py", *(session.posargs or SETUPTOOLS_SUITE))
+
+
+@nox.session(python=DEFAULT_PYTHON)
+def matrix(session: nox.Session) -> None:
+    """Every supported setuptools release (61 to 84.2.1) on a Python it installs on (3.9 to 3.13).
+
+    The default `tests` session runs one cell of it (setuptools 61 on Python 3.9).
+    """
+    session.install("setuptools==84.2.1", "packaging", "wheel", *TEST_DEPS)
+    session.install("-e", ".", "--no-build-isolation")
+    session.run("pytest", "-n", "2", "tests/test_matrix.py", *session.posargs, env={"SAFE_FIND_MATRIX": "full"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._config import ConfigError, Settings, load_settings
 from ._finders import WalkOptions, find_namespace_packages, find_packages
+from ._glob import findall, glob, iglob
 from ._patches import patched
 from ._report import LinkError, SafeFindError
 from ._walk import Directory, LinkReport, walk
@@ -23,6 +24,9 @@ __all__ = [
     "WalkOptions",
     "find_namespace_packages",
     "find_packages",
+    "findall",
+    "glob",
+    "iglob",
     "load_settings",
     "patched",
     "walk",

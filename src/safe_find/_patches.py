@@ -10,12 +10,16 @@ have worked without it.
 from __future__ import annotations
 
 import contextlib
+import functools
+import glob as stdlib_glob
 import importlib
 import inspect
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, List, Optional, Tuple
 
+from . import _glob
 from ._config import Settings
 from ._finders import WalkOptions, is_namespace_package, is_package, iter_packages, name_filter
 from ._report import Diagnostics, SafeFindError
@@ -73,10 +77,13 @@ class Target:
     attribute: str
     fits: Callable[[Any], bool]
     make: Callable[[Any], Any]
+    # The name the same walk goes through in older releases, tried when ``attribute`` is absent.
+    fallback: Optional[str] = None
 
     @property
     def dotted(self) -> str:
-        return ".".join(part for part in (self.module, self.owner, self.attribute) if part)
+        name = self.attribute if self.fallback is None else f"{self.attribute} (or {self.fallback})"
+        return ".".join(part for part in (self.module, self.owner, name) if part)
 
 
 def _parameters(function: Any) -> Tuple[str, ...]:
@@ -140,8 +147,123 @@ def _fits_find_iter(original: Any) -> bool:
     return isinstance(original, classmethod) and _parameters(original.__func__)[1:] == ("where", "exclude", "include")
 
 
+# -- file selection: glob patterns and findall ------------------------------------------
+# Each call site imported its matcher by name, so the name in that module is what
+# gets replaced; the replacement keeps the matcher's signature and, outside a
+# build safe-find is active in (or for arguments it does not handle), calls it.
+
+
+def _is_stdlib(name: str) -> Callable[[Any], bool]:
+    def fits(original: Any) -> bool:
+        return original is getattr(stdlib_glob, name)
+
+    return fits
+
+
+def _make_stdlib_glob(walk: str) -> Callable[[Any], Any]:
+    """A replacement for ``glob.glob`` or ``glob.iglob`` as imported by one call site."""
+
+    def make(original: Any) -> Any:
+        lazy = original is stdlib_glob.iglob
+
+        @functools.wraps(original)
+        def replacement(
+            pathname: Any,
+            *,
+            root_dir: Any = None,
+            dir_fd: Any = None,
+            recursive: bool = False,
+            include_hidden: bool = False,
+        ) -> Any:
+            runtime = _active()
+            if runtime is None or root_dir is not None or dir_fd is not None or not isinstance(pathname, str):
+                extra = {"root_dir": root_dir, "dir_fd": dir_fd, "include_hidden": include_hidden}
+                return original(pathname, recursive=recursive, **{k: v for k, v in extra.items() if v})
+            found: List[str] = runtime.guard(
+                walk,
+                lambda: _glob.glob(
+                    pathname, recursive=recursive, include_hidden=include_hidden, options=runtime.options
+                ),
+            )
+            return iter(found) if lazy else found
+
+        return replacement
+
+    return make
+
+
+def _fits_setuptools_glob(original: Any) -> bool:
+    from setuptools import glob as setuptools_glob
+
+    return original is setuptools_glob.glob and _parameters(original) == ("pathname", "recursive")
+
+
+def _make_setuptools_glob(original: Any) -> Any:
+    @functools.wraps(original)
+    def glob(pathname: Any, recursive: bool = False) -> Any:
+        runtime = _active()
+        if runtime is None or not isinstance(pathname, str):
+            return original(pathname, recursive)
+        return runtime.guard(
+            "MANIFEST.in patterns",
+            lambda: _glob.setuptools_glob(pathname, recursive, options=runtime.options),
+        )
+
+    return glob
+
+
+def _fits_findall(original: Any) -> bool:
+    return callable(original) and _parameters(original) == ("dir",)
+
+
+def _make_findall(original: Any) -> Any:
+    @functools.wraps(original)
+    def findall(dir: Any = os.curdir) -> Any:
+        runtime = _active()
+        if runtime is None:
+            return original(dir)
+        return runtime.guard("setuptools.findall", lambda: _glob.findall(dir, options=runtime.options))
+
+    return findall
+
+
 TARGETS: List[Target] = [
     Target("package discovery", "setuptools.discovery", "PackageFinder", "_find_iter", _fits_find_iter, _make_find_iter),
+    Target(
+        "package data",
+        "setuptools.command.build_py",
+        None,
+        "glob",
+        _is_stdlib("glob"),
+        _make_stdlib_glob("package data"),
+    ),
+    Target(
+        "MANIFEST.in patterns",
+        "setuptools.command.egg_info",
+        None,
+        "glob",
+        _fits_setuptools_glob,
+        _make_setuptools_glob,
+    ),
+    # setuptools 77 globs license files with glob(recursive=True); before, with iglob.
+    Target(
+        "license files",
+        "setuptools.dist",
+        None,
+        "glob",
+        lambda original: _is_stdlib("glob")(original) or _is_stdlib("iglob")(original),
+        _make_stdlib_glob("license files"),
+        fallback="iglob",
+    ),
+    Target(
+        "configuration globs",
+        "setuptools.config.expand",
+        None,
+        "iglob",
+        _is_stdlib("iglob"),
+        _make_stdlib_glob("configuration globs"),
+    ),
+    Target("setuptools.findall", "setuptools", None, "findall", _fits_findall, _make_findall),
 ]
 
 
@@ -170,15 +292,18 @@ def install(settings: Settings, targets: Optional[List[Target]] = None) -> Runti
             holder = importlib.import_module(target.module)
             if target.owner is not None:
                 holder = getattr(holder, target.owner)
-            original = vars(holder)[target.attribute]
+            attribute = target.attribute
+            if attribute not in vars(holder) and target.fallback is not None:
+                attribute = target.fallback
+            original = vars(holder)[attribute]
         except (ImportError, AttributeError, KeyError):
             _unprotected(target, "is not in this setuptools")
             continue
         if not target.fits(original):
             _unprotected(target, "has a shape safe-find does not know")
             continue
-        setattr(holder, target.attribute, target.make(original))
-        saved.append((holder, target.attribute, original))
+        setattr(holder, attribute, target.make(original))
+        saved.append((holder, attribute, original))
     _state["saved"] = saved
     _state["runtime"] = runtime
     return runtime

@@ -139,6 +139,18 @@ class Directory:
         except OSError:
             return False
 
+    def names(self) -> list[str]:
+        """Every name in the directory in listing order, files and directories interleaved.
+
+        ``dirs`` and ``files`` each keep that order but not their interleaving, which
+        glob's ``**`` reproduces; the directory is read again (only for callers that
+        ask), so ``scandir`` in the walk stays as lean as it is.
+        """
+        try:
+            return os.listdir(self.path)
+        except OSError:
+            return [*self._files, *(child.name for child in self.dirs)]
+
     def identity(self) -> Identity:
         if self._identity is None:
             st = os.stat(self.path)

@@ -1,0 +1,154 @@
+"""Every file-selection walk of setuptools is cycle-safe, through real configuration and real hooks.
+
+These run with the setuptools of the test environment; ``test_matrix.py`` runs the
+same checks on the other supported releases.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from importlib.metadata import version
+from pathlib import Path
+
+import _walk_projects
+import pytest
+from _checks import check_looping_project, check_parity, check_stock_meets_the_loop
+from _envs import Envs, current_python, fetch, make_pair, requirements
+from _pep517 import call_hook
+from _walk_projects import Project
+from helpers import make_tree
+
+from safe_find import _patches
+from safe_find._config import Settings
+
+pytest_plugins = ["_fixtures"]  # uv and safe_wheel, shared with test_matrix.py
+
+SETUPTOOLS = version("setuptools")
+RELEASE = tuple(int(part) for part in SETUPTOOLS.split("."))
+LOOPING = {project.name: project for project in _walk_projects.looping(RELEASE)}
+ACYCLIC = {project.name: project for project in _walk_projects.acyclic(RELEASE)}
+
+
+@pytest.fixture(scope="session")
+def envs(uv: Path, safe_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Envs:
+    """This Python and this setuptools, with and without safe-find."""
+    python = current_python()
+    wheels = fetch(requirements(SETUPTOOLS, python), python, tmp_path_factory.mktemp("wheels"))
+    return make_pair(uv, sys.executable, SETUPTOOLS, python, wheels, safe_wheel, tmp_path_factory.mktemp("envs"))
+
+
+@pytest.mark.frontend
+@pytest.mark.parametrize("name", sorted(LOOPING))
+def test_every_hook_finishes_on_a_loop_and_builds_what_the_tree_without_it_gives(
+    name: str, envs: Envs, tmp_path: Path
+) -> None:
+    check_looping_project(LOOPING[name], envs, tmp_path)
+
+
+@pytest.mark.frontend
+@pytest.mark.parametrize("name", sorted(LOOPING))
+def test_stock_setuptools_meets_the_loop_of_each_project(name: str, envs: Envs, tmp_path: Path) -> None:
+    check_stock_meets_the_loop(LOOPING[name], envs, tmp_path)
+
+
+@pytest.mark.frontend
+@pytest.mark.parametrize("name", sorted(ACYCLIC))
+def test_wheel_and_sdist_equal_stock_on_acyclic_projects(name: str, envs: Envs, tmp_path: Path) -> None:
+    check_parity(ACYCLIC[name], envs, tmp_path)
+
+
+# -- a target setuptools no longer has, or has changed ------------------------------------
+
+SHIM = '''"""An in-tree backend: a setuptools whose walks are not where safe-find looks for them."""
+import setuptools
+import setuptools.command.build_py as build_py
+
+_stock_glob = build_py.glob
+
+
+def glob(pattern, *args, **kwargs):  # a call site of a shape safe-find does not know
+    return _stock_glob(pattern, *args, **kwargs)
+
+
+build_py.glob = glob
+del setuptools.findall  # a target that is gone
+
+from setuptools.build_meta import *  # noqa: E402,F403
+'''
+
+
+@pytest.mark.frontend
+def test_a_missing_or_changed_target_leaves_the_build_to_setuptools_and_names_the_walk(
+    envs: Envs, tmp_path: Path
+) -> None:
+    project: Project = ACYCLIC["package-data-parity"]
+    tree = {**project.tree, "_backend": {"shim.py": SHIM}}
+    ours = call_hook(
+        envs.safe, make_tree(tmp_path / "safe", tree), "build_wheel", "shim", tmp_path / "o1", backend_path="_backend"
+    )
+    stock = call_hook(
+        envs.stock, make_tree(tmp_path / "stock", tree), "build_wheel", "shim", tmp_path / "o2", backend_path="_backend"
+    )
+    assert ours.names == stock.names
+    assert "safe-find: package data is not protected: setuptools.command.build_py.glob has a shape" in ours.output
+    assert "safe-find: setuptools.findall is not protected: setuptools.findall is not in this setuptools" in ours.output
+    assert ours.output.count("package data is not protected") == 1, ours.output
+
+
+@pytest.fixture
+def fresh_patch_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """An install as in a new build process, undone afterwards."""
+    if _patches.installed():
+        pytest.skip("safe-find is already installed in this process")
+    monkeypatch.setitem(_patches._state, "unprotected", set())
+    yield
+    _patches.uninstall()
+
+
+def _target(**changes: object) -> _patches.Target:
+    (package_data,) = [target for target in _patches.TARGETS if target.walk == "package data"]
+    fields = {name: getattr(package_data, name) for name in ("walk", "module", "owner", "attribute", "fits", "make")}
+    return _patches.Target(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+@pytest.mark.usefixtures("fresh_patch_state")
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [
+        (_target(attribute="glob_renamed"), "setuptools.command.build_py.glob_renamed is not in this setuptools"),
+        (_target(module="setuptools.command.no_such_module"), "no_such_module.glob is not in this setuptools"),
+        (_target(fits=lambda original: False), "setuptools.command.build_py.glob has a shape safe-find does not know"),
+    ],
+)
+def test_an_unknown_target_is_left_alone_and_named_once(
+    target: _patches.Target, why: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    import setuptools.command.build_py as build_py
+
+    before = build_py.glob
+    with caplog.at_level(logging.WARNING, logger="safe_find"):
+        _patches.install(Settings(), targets=[target, target])
+    assert build_py.glob is before
+    messages: list[str] = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("safe-find: package data is not protected: ")
+    assert why in messages[0]
+    assert "a link loop in it may still hang the build" in messages[0]
+
+
+@pytest.mark.usefixtures("fresh_patch_state")
+def test_every_target_is_found_in_this_setuptools(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="safe_find"):
+        _patches.install(Settings())
+    assert not caplog.records, [record.getMessage() for record in caplog.records]
+    walks = [target.walk for target in _patches.TARGETS]
+    assert walks == [
+        "package discovery",
+        "package data",
+        "MANIFEST.in patterns",
+        "license files",
+        "configuration globs",
+        "setuptools.findall",
+    ]
