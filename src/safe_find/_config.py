@@ -6,7 +6,6 @@ the key, the bad value and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass
@@ -79,6 +78,8 @@ def settings_from_table(table: Mapping[str, Any], file: str, project_root: Optio
     known = tuple(_CHOICES)
     for key, value in table.items():
         if key not in _CHOICES:
+            import difflib  # only for this error: the hook's import stays light
+
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"Did you mean {close[0]!r}?" if close else ""
             raise ConfigError(file, f"unknown:{key}", value, known, hint)

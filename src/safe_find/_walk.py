@@ -214,15 +214,21 @@ class _Walk:
             self.push(node)
 
     def looped_ancestor(self, scanning: Directory, target: Identity) -> Optional[str]:
-        """The path of the ancestor of ``scanning`` (itself included) that ``target`` is."""
-        for node in self.chain[self.known :]:
-            self.chain_ids.setdefault(node.identity(), node)
-        self.known = len(self.chain)
-        if scanning.identity() == target:
-            return scanning.path
+        """The path of the ancestor of ``scanning`` (itself included) that ``target`` is.
+
+        The chain is asked first: a link back to a proper ancestor (``back -> ..``)
+        is then found without a ``stat`` of the directory being listed.
+        """
+        chain = self.chain
+        if self.known < len(chain):
+            for node in chain[self.known :]:
+                self.chain_ids.setdefault(node.identity(), node)
+            self.known = len(chain)
         hit = self.chain_ids.get(target)
         if hit is not None:
             return hit.path
+        if scanning.identity() == target:
+            return scanning.path
         return self._root_ancestors().get(target)
 
     def _root_ancestors(self) -> dict[Identity, str]:
@@ -241,6 +247,11 @@ class _Walk:
                     continue
                 self.root_ancestors.setdefault((st.st_dev, st.st_ino), path)
         return self.root_ancestors
+
+    def tell(self, link: str, reason: Reason, other: Optional[str] = None, followed: bool = False) -> None:
+        """Report a link; nothing to do (not even ``readlink``) when nobody listens."""
+        if self.report is not _ignore:
+            self.report(LinkReport(link, _readlink(link), reason, other, followed))
 
     # -- listing ------------------------------------------------------------------
     def scan(self, directory: Directory) -> bool:
@@ -304,22 +315,22 @@ class _Walk:
         identity = (st.st_dev, st.st_ino)
         ancestor = self.looped_ancestor(parent, identity)
         if ancestor is not None:
-            self.report(LinkReport(path, _readlink(path), "loop", ancestor))
+            self.tell(path, "loop", ancestor)
             return None
         if self.mode == "never":
-            self.report(LinkReport(path, _readlink(path), "never"))
+            self.tell(path, "never")
             return None
         outside = parent.outside
         if self.boundary is not None and not outside and not _within(os.path.realpath(path), self.boundary):
             outside = True
-            self.report(LinkReport(path, _readlink(path), "outside", self.boundary, self.follow_outside))
+            self.tell(path, "outside", self.boundary, self.follow_outside)
             if not self.follow_outside:
                 return None
         child = Directory(self, path, entry.name, parent, identity, outside)
         if self.mode == "once":
             first = self.seen.get(identity)
             if first is not None:
-                self.report(LinkReport(path, _readlink(path), "repeat", first))
+                self.tell(path, "repeat", first)
             else:
                 # Links wait until every real directory is walked, so that a
                 # directory reached both ways keeps its real path.
@@ -385,7 +396,7 @@ def walk(
             identity = link.identity()
             first = state.seen.get(identity)
             if first is not None:
-                state.report(LinkReport(link.path, _readlink(link.path), "repeat", first))
+                state.tell(link.path, "repeat", first)
                 continue
             state.seen[identity] = link.path
             parent = link.parent

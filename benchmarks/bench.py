@@ -1,0 +1,540 @@
+"""safe-find's benchmark: package discovery and whole builds, against stock setuptools.
+
+    python benchmarks/bench.py            # the full run (a few minutes), prints the tables
+    python benchmarks/bench.py --quick    # tiny trees, to check that it runs
+
+Every tree is generated here, in a temporary directory. Each measurement is a set of
+functions timed in rounds: every round runs each of them once, in a rotating order,
+and a ratio is the median over the rounds of the ratio within the round, so that the
+load of the machine hits both sides of a ratio alike. The floor is a bare
+``os.scandir`` walk of the same tree: what any discovery must at least do.
+
+Builds run ``setuptools.build_meta.build_wheel`` in fresh ``python -I -S``
+processes whose ``sys.path`` is the standard library, a copy of the installed
+setuptools, and, for the "with" side, an overlay holding safe-find and its
+dist-info (as a PEP 517 frontend's isolated environment would): the two sides
+differ by safe-find alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import setuptools
+
+import safe_find
+
+Timed = Callable[[], object]
+
+
+# -- trees ----------------------------------------------------------------------------
+
+
+def _touch(path: str) -> None:
+    with open(path, "w"):
+        pass
+
+
+def make_package_tree(root: str, count: int, fanout: int, modules: int) -> List[str]:
+    """``count`` packages below ``root``, each with ``__init__.py`` and ``modules`` modules.
+
+    Package ``i`` is a child of package ``(i - 1) // fanout``, so the tree fills level by
+    level. Returns the leaf packages' paths.
+    """
+    paths = [root]
+    children = [0] * (count + 1)
+    os.makedirs(root)
+    _touch(os.path.join(root, "__init__.py"))
+    for index in range(1, count):
+        parent = (index - 1) // fanout
+        children[parent] += 1
+        path = os.path.join(paths[parent], f"p{index % fanout}")
+        os.mkdir(path)
+        _touch(os.path.join(path, "__init__.py"))
+        for module in range(modules):
+            _touch(os.path.join(path, f"mod{module}.py"))
+        paths.append(path)
+    return [path for index, path in enumerate(paths) if children[index] == 0]
+
+
+def make_src_layout(base: str, packages: int, fanout: int = 20, modules: int = 4, loops: bool = False) -> str:
+    """A project with ``src/proj/...``; with ``loops``, a ``back -> ..`` link in every leaf package."""
+    where = os.path.join(base, "src")
+    leaves = make_package_tree(os.path.join(where, "proj"), packages, fanout, modules)
+    if loops:
+        for leaf in leaves:
+            os.symlink("..", os.path.join(leaf, "back"), target_is_directory=True)
+        Path(base, "links").write_text(str(len(leaves)))
+    return where
+
+
+def make_flat_layout(base: str, packages: int, modules: int = 4) -> str:
+    """``packages`` top-level packages side by side in one directory, with a few non-packages."""
+    os.makedirs(base)
+    for index in range(packages):
+        path = os.path.join(base, f"pkg{index}")
+        os.mkdir(path)
+        _touch(os.path.join(path, "__init__.py"))
+        for module in range(modules):
+            _touch(os.path.join(path, f"mod{module}.py"))
+    for name in ("docs", "tests", "build", ".git"):
+        os.mkdir(os.path.join(base, name))
+        _touch(os.path.join(base, name, "README"))
+    return base
+
+
+def make_deep(base: str, levels: int) -> Tuple[str, int]:
+    """A chain of nested packages ``d/d/d/...``, as deep as ``levels`` or PATH_MAX allows."""
+    os.makedirs(base)
+    levels = min(levels, (4000 - len(base)) // 2)  # paths must stay below PATH_MAX (4096)
+    path = base
+    for _ in range(levels):
+        path = os.path.join(path, "d")
+        os.mkdir(path)
+        _touch(os.path.join(path, "__init__.py"))
+    return base, levels
+
+
+# -- what is timed ----------------------------------------------------------------------
+
+
+def floor(top: str) -> int:
+    """A bare scandir walk that lists every directory once: the least any discovery does."""
+    stack = [top]
+    count = 0
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    stack.append(entry.path)
+        count += 1
+    return count
+
+
+def count_dirs(top: str) -> int:
+    return floor(top)
+
+
+def patched_find(where: str, namespace: bool = False) -> List[str]:
+    """setuptools' own entry point with safe-find's discovery patched in, as in a build."""
+    with safe_find.patched():
+        if namespace:
+            return setuptools.find_namespace_packages(where)
+        return setuptools.find_packages(where)
+
+
+@dataclass
+class Series:
+    """Times of several functions measured in the same rounds."""
+
+    times: Dict[str, List[float]] = field(default_factory=dict)
+
+    def median(self, name: str) -> float:
+        return statistics.median(self.times[name])
+
+    def ratio(self, top: str, bottom: str) -> float:
+        """Median over rounds of top/bottom measured in the same round."""
+        return statistics.median(a / b for a, b in zip(self.times[top], self.times[bottom]))
+
+
+def rounds(functions: Dict[str, Timed], repeat: int, warmup: int = 1) -> Series:
+    """Time every function once per round, rotating the order; warm-up rounds are dropped."""
+    names = list(functions)
+    series = Series({name: [] for name in names})
+    for index in range(warmup + repeat):
+        shift = index % len(names)
+        for name in names[shift:] + names[:shift]:
+            gc.collect()
+            start = time.perf_counter()
+            functions[name]()
+            elapsed = time.perf_counter() - start
+            if index >= warmup:
+                series.times[name].append(elapsed)
+    return series
+
+
+# -- builds in subprocesses ---------------------------------------------------------------
+
+DRIVER = r"""
+import sys, os, time, json
+start = time.perf_counter()
+sys.path[:0] = json.loads(sys.argv[1])
+os.chdir(sys.argv[2])
+import setuptools.build_meta as backend
+name = backend.build_wheel(sys.argv[3])
+print(json.dumps({"wheel": name, "safe_find": "safe_find" in sys.modules,
+                  "seconds": time.perf_counter() - start}))
+"""
+
+HOOK_DRIVER = r"""
+import sys, os, time, json, types
+sys.path[:0] = json.loads(sys.argv[1])
+os.chdir(sys.argv[2])
+import setuptools.build_meta  # the backend is imported before any hook runs
+before = set(sys.modules)
+start = time.perf_counter()
+from safe_find._plugin import finalize_distribution_options
+finalize_distribution_options(types.SimpleNamespace(src_root=None))
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "modules": sorted(set(sys.modules) - before)}))
+"""
+
+
+def make_environments(base: str) -> Tuple[List[str], List[str]]:
+    """Two sys.path lists: a copy of setuptools alone, and the same plus a safe-find overlay."""
+    site = Path(setuptools.__file__).resolve().parent.parent
+    plain = Path(base, "env-setuptools")
+    plain.mkdir(parents=True)
+    for name in ("setuptools", "_distutils_hack"):
+        shutil.copytree(site / name, plain / name)
+    (info,) = site.glob(f"setuptools-{setuptools.__version__}.dist-info")
+    shutil.copytree(info, plain / info.name)
+    overlay = Path(base, "env-safe-find")
+    overlay.mkdir()
+    shutil.copytree(
+        Path(safe_find.__file__).parent, overlay / "safe_find", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    ours = importlib.metadata.distribution("safe-find")
+    info = overlay / f"safe_find-{ours.version}.dist-info"
+    info.mkdir()
+    for name in ("METADATA", "entry_points.txt"):
+        (info / name).write_text(ours.read_text(name) or "")
+    if sys.version_info < (3, 11):  # safe-find's own dependency there
+        import tomli
+
+        shutil.copytree(Path(tomli.__file__).parent, overlay / "tomli")
+    return [str(plain)], [str(overlay), str(plain)]
+
+
+def make_project(base: str, packages: int) -> str:
+    project = os.path.join(base, "project")
+    make_package_tree(os.path.join(project, "src", "proj"), packages, 10, 2)
+    Path(project, "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[project]\nname = "proj"\nversion = "1.0"\n\n'
+        '[tool.setuptools.packages.find]\nwhere = ["src"]\n'
+    )
+    return project
+
+
+def _clean(project: str) -> None:
+    for path in (os.path.join(project, "build"), os.path.join(project, "src", "proj.egg-info")):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def run_build(path: List[str], project: str, out: str) -> Dict[str, object]:
+    _clean(project)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", DRIVER, json.dumps(path), project, out],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"build_wheel failed:\n{result.stdout}\n{result.stderr}")
+    report: Dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
+
+
+def wheel_names(out: str) -> List[str]:
+    import zipfile
+
+    (wheel,) = Path(out).glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        return sorted(archive.namelist())
+
+
+def bench_builds(base: str, packages: int, repeat: int) -> Tuple[Series, List[str]]:
+    """Whole build_wheel of the same project, without and with safe-find, alternating."""
+    plain, overlay = make_environments(base)
+    project = make_project(base, packages)
+    out = os.path.join(base, "wheel")
+    notes: List[str] = []
+    contents = {}
+    for label, path, expected in (("without", plain, False), ("with", overlay, True)):
+        report = run_build(path, project, out)  # warm-up: writes the bytecode caches
+        if report["safe_find"] is not expected:
+            raise RuntimeError(f"safe-find {'not ' if expected else ''}loaded in the {label} build")
+        contents[label] = wheel_names(out)
+    if contents["with"] != contents["without"]:
+        raise RuntimeError("the wheels with and without safe-find differ")
+    notes.append(f"wheel of {packages} packages, {len(contents['with'])} files, identical with and without")
+
+    def timed(path: List[str]) -> Timed:
+        return lambda: run_build(path, project, out)
+
+    # Wall time of the whole subprocess; the clean-up inside is the same on both sides.
+    series = rounds({"without": timed(plain), "with": timed(overlay)}, repeat, warmup=0)
+    return series, notes
+
+
+def bench_hook(base: str, overlay: List[str], repeat: int) -> Tuple[float, List[str]]:
+    """Import safe-find and run its hook in fresh processes, after setuptools.build_meta."""
+    project = os.path.join(base, "project")
+    times = []
+    modules: List[str] = []
+    for _ in range(repeat):
+        result = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", HOOK_DRIVER, json.dumps(overlay), project],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+        times.append(report["seconds"])
+        modules = report["modules"]
+    return statistics.median(times), modules
+
+
+# -- growth ---------------------------------------------------------------------------------
+
+
+def fit_exponent(points: Sequence[Tuple[float, float]]) -> float:
+    """Least-squares slope of log(time) against log(size)."""
+    xs = [math.log(size) for size, _ in points]
+    ys = [math.log(seconds) for _, seconds in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Sizes:
+    src: int
+    flat: int
+    deep: int
+    build: int
+    growth: Tuple[int, ...]
+    repeat: int
+    build_repeat: int
+    hook_repeat: int
+
+
+FULL = Sizes(7000, 7000, 3000, 2000, (1000, 3000, 10000, 30000, 50000), 7, 5, 15)
+QUICK = Sizes(200, 200, 50, 30, (100, 300), 3, 1, 2)
+
+
+@dataclass
+class Row:
+    tree: str
+    dirs: int
+    finder: str
+    series: Series
+    stock: bool = True
+
+    def cells(self) -> List[str]:
+        s = self.series
+
+        def ms(name: str) -> str:
+            return f"{s.median(name) * 1000:.1f}"
+
+        stock = ms("stock") if self.stock else "fails"
+        sf_stock = f"{s.ratio('safe-find', 'stock'):.2f}" if self.stock else "-"
+        return [
+            self.tree,
+            str(self.dirs),
+            self.finder,
+            stock,
+            ms("safe-find"),
+            ms("patched"),
+            ms("floor"),
+            sf_stock,
+            f"{s.ratio('safe-find', 'floor'):.2f}",
+        ]
+
+
+def markdown(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def discovery(where: str, namespace: bool, repeat: int, stock: bool = True) -> Series:
+    """Stock, safe-find (public and patched) and the floor on one tree; checks equal results."""
+    stock_find = setuptools.find_namespace_packages if namespace else setuptools.find_packages
+    ours = safe_find.find_namespace_packages if namespace else safe_find.find_packages
+    expected = stock_find(where) if stock else ours(where)
+    for got in (ours(where), patched_find(where, namespace)):
+        if got != expected:
+            raise RuntimeError(f"safe-find's packages differ from stock setuptools' on {where}")
+    functions: Dict[str, Timed] = {
+        "safe-find": lambda: ours(where),
+        "patched": lambda: patched_find(where, namespace),
+        "floor": lambda: floor(where),
+    }
+    if stock:
+        functions["stock"] = lambda: stock_find(where)
+    return rounds(functions, repeat)
+
+
+def stock_fails(where: str) -> Optional[str]:
+    try:
+        setuptools.find_packages(where)
+    except RecursionError:
+        return "RecursionError"
+    return None
+
+
+def machine() -> List[str]:
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as info:
+            model = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        model = platform.processor() or model
+    return [
+        f"CPU: {model}, nproc {os.cpu_count()}",
+        f"Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"setuptools {setuptools.__version__}, {platform.system()} {platform.release()}",
+    ]
+
+
+def load() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny trees and few rounds: a smoke test")
+    parser.add_argument("--repeat", type=int, help="rounds per discovery measurement (median of them)")
+    parser.add_argument("--no-build", action="store_true", help="skip the build_wheel and hook measurements")
+    parser.add_argument("--json", help="also write the raw results to this file")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    repeat = args.repeat or sizes.repeat
+    results: Dict[str, object] = {}
+    print(*machine(), f"load average at start: {load()}", sep="\n", flush=True)
+    with tempfile.TemporaryDirectory(prefix="sfb-") as base:
+        rows = discovery_rows(base, sizes, repeat)
+        print("\n## Package discovery (median ms; ratios are medians of per-round ratios)\n")
+        header = ["tree", "dirs", "finder", "stock", "safe-find", "patched", "floor", "sf/stock", "sf/floor"]
+        print(markdown(header, (row.cells() for row in rows)), flush=True)
+        results["discovery"] = {f"{row.tree}/{row.finder}": row.series.times for row in rows}
+
+        loops = loop_series(base, sizes, repeat)
+        print(
+            f"\nLooping tree ({loops[1]} links): safe-find {loops[0].median('loops') * 1000:.1f} ms, "
+            f"same tree without links {loops[0].median('no-links') * 1000:.1f} ms, "
+            f"ratio {loops[0].ratio('loops', 'no-links'):.2f} (same packages)",
+            flush=True,
+        )
+        results["loops"] = loops[0].times
+
+        growth = growth_series(os.path.join(base, "growth"), sizes.growth, repeat)
+        print("\n## Growth (src layout, find_packages, median ms)\n")
+        print(
+            markdown(
+                ["dirs", "stock", "safe-find", "floor"],
+                [[str(n)] + [f"{s.median(k) * 1000:.1f}" for k in ("stock", "safe-find", "floor")] for n, s in growth],
+            )
+        )
+        exponents = {
+            key: fit_exponent([(n, s.median(key)) for n, s in growth]) for key in ("stock", "safe-find", "floor")
+        }
+        print("fitted exponent (time ~ dirs^k): " + ", ".join(f"{k} {v:.3f}" for k, v in exponents.items()))
+        results["growth"] = {str(n): s.times for n, s in growth}
+        results["exponents"] = exponents
+
+        if not args.no_build:
+            builds, notes = bench_builds(os.path.join(base, "build"), sizes.build, sizes.build_repeat)
+            print(f"\n## Whole build_wheel, {sizes.build} packages (median s of {sizes.build_repeat} each)\n")
+            print(*notes, sep="\n")
+            print(
+                f"without safe-find {builds.median('without'):.3f} s, with {builds.median('with'):.3f} s, "
+                f"with/without {builds.ratio('with', 'without'):.3f}",
+                flush=True,
+            )
+            results["build"] = builds.times
+            overlay = [os.path.join(base, "build", "env-safe-find"), os.path.join(base, "build", "env-setuptools")]
+            hook, modules = bench_hook(os.path.join(base, "build"), overlay, sizes.hook_repeat)
+            print(f"import safe-find + run its hook: {hook * 1000:.2f} ms (median of {sizes.hook_repeat} processes)")
+            print(f"modules it imports that setuptools.build_meta had not: {', '.join(modules)}")
+            results["hook"] = hook
+    print(f"\nload average at end: {load()}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    return 0
+
+
+def discovery_rows(base: str, sizes: Sizes, repeat: int) -> List[Row]:
+    rows = []
+    src = make_src_layout(os.path.join(base, "src-layout"), sizes.src)
+    flat = make_flat_layout(os.path.join(base, "flat"), sizes.flat)
+    deep, levels = make_deep(os.path.join(base, "deep"), sizes.deep)
+    for tree, where in (("src", src), ("flat", flat)):
+        dirs = count_dirs(where)
+        for namespace in (False, True):
+            finder = "find_namespace_packages" if namespace else "find_packages"
+            rows.append(Row(tree, dirs, finder, discovery(where, namespace, repeat)))
+    failure = stock_fails(deep)
+    rows.append(
+        Row(
+            f"deep ({levels} levels)",
+            levels + 1,
+            "find_packages",
+            discovery(deep, False, repeat, not failure),
+            not failure,
+        )
+    )
+    return rows
+
+
+def loop_series(base: str, sizes: Sizes, repeat: int) -> Tuple[Series, int]:
+    """safe-find on the src tree with a back link in every leaf package, and without them."""
+    plain = make_src_layout(os.path.join(base, "loops-plain"), sizes.src)
+    looping = make_src_layout(os.path.join(base, "loops"), sizes.src, loops=True)
+    links = int(Path(looping).parent.joinpath("links").read_text())
+    if safe_find.find_packages(looping) != safe_find.find_packages(plain):
+        raise RuntimeError("the looping tree gives other packages than the same tree without links")
+    series = rounds(
+        {"loops": lambda: safe_find.find_packages(looping), "no-links": lambda: safe_find.find_packages(plain)},
+        repeat,
+    )
+    return series, links
+
+
+def growth_series(base: str, counts: Sequence[int], repeat: int) -> List[Tuple[int, Series]]:
+    out = []
+    for count in counts:
+        where = make_src_layout(os.path.join(base, str(count)), count, modules=1)
+        out.append(
+            (
+                count,
+                rounds(
+                    {
+                        "stock": lambda w=where: setuptools.find_packages(w),
+                        "safe-find": lambda w=where: safe_find.find_packages(w),
+                        "floor": lambda w=where: floor(w),
+                    },
+                    repeat,
+                ),
+            )
+        )
+        shutil.rmtree(os.path.join(base, str(count)))
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
