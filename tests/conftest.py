@@ -1,135 +1,30 @@
-"""Shared fixtures: trees made at test time, a wheelhouse the tests build, bounded subprocesses."""
+"""Fixtures; the helpers they use live in helpers.py (importable as ``helpers``)."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import signal
-import subprocess
 import sys
 import venv
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Sequence, Union
+from typing import Iterator
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples"
+from helpers import (  # re-exported: tests may import them from either module
+    EXAMPLES,
+    REPO,
+    Link,
+    _cache_dir,
+    _installed_version,
+    build_safe_find_wheel,
+    copy_example,
+    download_wheels,
+    make_tree,
+    offline_env,
+    run,
+)
 
-# A tree spec: a file is a str (its text), a directory a dict, a link a Link.
-Spec = Mapping[str, Union[str, "Link", "Spec"]]
-
-
-class Link:
-    """A symbolic link in a tree spec, made with ``symlink_to(target)``."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-
-    def __repr__(self) -> str:
-        return f"Link({self.target!r})"
-
-
-def make_tree(root: Path, spec: Spec) -> Path:
-    """Create ``spec`` under ``root``: links last, so their targets exist."""
-    links = []
-
-    def build(base: Path, node: Spec) -> None:
-        base.mkdir(parents=True, exist_ok=True)
-        for name, value in node.items():
-            path = base / name
-            if isinstance(value, Link):
-                links.append((path, value.target))
-            elif isinstance(value, str):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(value)
-            else:
-                build(path, value)
-
-    build(root, spec)
-    for path, target in links:
-        path.symlink_to(target, target_is_directory=True)
-    return root
-
-
-def run(
-    command: Sequence[Union[str, Path]],
-    *,
-    cwd: Optional[Path] = None,
-    env: Optional[Mapping[str, str]] = None,
-    timeout: float = 180,
-    check: bool = True,
-) -> subprocess.CompletedProcess[str]:
-    """Run a subprocess with a timeout; on failure the assertion shows its output.
-
-    The command runs in its own session, and a timeout kills the whole group: a
-    hung build backend is a grandchild that would otherwise spin on after pip dies.
-    ``subprocess.TimeoutExpired`` is raised with the output so far.
-    """
-    args = [str(part) for part in command]
-    process = subprocess.Popen(
-        args,
-        cwd=cwd,
-        env=dict(env) if env is not None else None,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
-        raise subprocess.TimeoutExpired(args, timeout, output=output) from None
-    result = subprocess.CompletedProcess(args, process.returncode, output, None)
-    if check:
-        assert result.returncode == 0, f"{' '.join(args)} exited {result.returncode}:\n{output}"
-    return result
-
-
-def _cache_dir() -> Path:
-    path = Path(os.environ.get("SAFE_FIND_WHEEL_CACHE", Path.home() / ".cache" / "safe-find-tests"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _installed_version(name: str) -> str:
-    from importlib.metadata import version
-
-    return version(name)
-
-
-def download_wheels(requirements: Sequence[str], dest: Path, python_version: Optional[str] = None) -> None:
-    """Fetch wheels once into the cache (the registry is the only network), then copy them."""
-    cache = _cache_dir() / "wheels"
-    cache.mkdir(exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--only-binary", ":all:", "--no-deps", "-q", "-d", cache]
-    if python_version:
-        command += ["--python-version", python_version]
-    run([*command, *requirements], timeout=600)
-    for requirement in requirements:
-        name, _, version = requirement.partition("==")
-        stem = name.replace("-", "_").lower()
-        for wheel in cache.glob("*.whl"):
-            parts = wheel.name.split("-")
-            if parts[0].lower() == stem and (not version or parts[1] == version):
-                shutil.copy2(wheel, dest)
-
-
-def build_safe_find_wheel(dest: Path) -> Path:
-    """Build safe-find's own wheel from this checkout, without the network."""
-    out = dest / "_build"
-    run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", out, REPO],
-        env={**os.environ, "PIP_CONFIG_FILE": os.devnull},
-        timeout=300,
-    )
-    (wheel,) = out.glob("safe_find-*.whl")
-    target = dest / wheel.name
-    shutil.move(str(wheel), target)
-    shutil.rmtree(out)
-    return target
+__all__ = ["EXAMPLES", "REPO", "Link", "copy_example", "make_tree", "offline_env", "run"]
 
 
 @pytest.fixture(scope="session")
@@ -143,27 +38,6 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     download_wheels(requirements, house)
     return house
 
-
-def offline_env(wheelhouse: Path, **extra: str) -> dict[str, str]:
-    """Environment for frontends: no index, only the wheelhouse, no user pip config."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PIP_", "UV_", "PYTHON")) and key not in ("VIRTUAL_ENV",)
-    }
-    env.update(
-        PIP_CONFIG_FILE=os.devnull,
-        PIP_NO_INDEX="1",
-        PIP_FIND_LINKS=str(wheelhouse),
-        PIP_DISABLE_PIP_VERSION_CHECK="1",
-        UV_NO_INDEX="1",
-        UV_FIND_LINKS=str(wheelhouse),
-        UV_OFFLINE="1",
-        UV_NO_CACHE="1",
-        UV_PYTHON_DOWNLOADS="never",
-    )
-    env.update(extra)
-    return env
 
 
 @pytest.fixture(scope="session")
@@ -182,15 +56,6 @@ def frontend_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     return path
 
-
-def copy_example(name: str, dest: Path) -> Path:
-    """A copy of ``examples/NAME`` with its links made by its own script."""
-    project = dest / name
-    shutil.copytree(EXAMPLES / name, project, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
-    maker = project / "make_links.py"
-    if maker.exists():
-        run([sys.executable, maker], timeout=60)
-    return project
 
 
 @pytest.fixture

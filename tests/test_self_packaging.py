@@ -1,0 +1,48 @@
+"""safe-find's own sdist and wheel hold exactly the files they should (pypa/build does the same)."""
+
+from __future__ import annotations
+
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, offline_env, run
+
+pytestmark = pytest.mark.frontend
+
+WHEEL = {
+    "safe_find/__init__.py",
+    "safe_find/__main__.py",
+    "safe_find/_cli.py",
+    "safe_find/_config.py",
+    "safe_find/_finders.py",
+    "safe_find/_glob.py",
+    "safe_find/_patches.py",
+    "safe_find/_plugin.py",
+    "safe_find/_report.py",
+    "safe_find/_walk.py",
+    "safe_find/build_meta.py",
+    "safe_find/py.typed",
+    "safe_find/schema.json",
+}
+
+
+def test_wheel_and_sdist_contents(tmp_path: Path, wheelhouse: Path, frontend_venv: Path) -> None:
+    out = tmp_path / "dist"
+    run([frontend_venv / "bin/python", "-m", "build", "--outdir", out, REPO], env=offline_env(wheelhouse), timeout=300)
+    (wheel,) = out.glob("*.whl")
+    (sdist,) = out.glob("*.tar.gz")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    package = {name for name in names if name.startswith("safe_find/")}
+    assert package == {name for name in WHEEL if (REPO / "src" / name).exists()}
+    metadata = {name.split("/", 1)[1] for name in names - package}
+    assert {"METADATA", "WHEEL", "RECORD", "entry_points.txt", "licenses/LICENSE", "top_level.txt"} <= metadata
+    with tarfile.open(sdist) as archive:
+        members = archive.getmembers()
+    assert not [m.name for m in members if m.issym() or m.islnk()], "no link may ship in the sdist"
+    top = {m.name.split("/", 2)[1] for m in members if m.name.count("/") >= 1}
+    assert {"src", "tests", "examples", "README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml"} <= top
+    assert not {".git", ".nox", "build", "dist"} & top

@@ -1,0 +1,138 @@
+"""The walk: os.walk's order and contents on acyclic trees, and the ancestor rule on loops."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from safe_find import LinkReport, walk
+
+from helpers import Link, make_tree
+
+ACYCLIC = {
+    "a": {"__init__.py": "", "b": {"x.py": "", "c": {}}, ".hidden": {"h.txt": ""}},
+    "d": {"e": {"f": {"g.txt": ""}}},
+    "alias": Link("d/e"),
+    "twice": Link("d/e"),
+    "dangling": Link("missing"),
+    "file.txt": "text",
+}
+
+
+def as_os_walk(top: Path) -> list[tuple[str, list[str], list[str]]]:
+    return [(d.path, [c.name for c in d.dirs], sorted(d.files)) for d in walk(str(top))]
+
+
+def stock_os_walk(top: Path) -> list[tuple[str, list[str], list[str]]]:
+    return [(root, dirs, sorted(files)) for root, dirs, files in os.walk(str(top), followlinks=True)]
+
+
+def test_acyclic_tree_is_walked_exactly_as_os_walk_follows_links(tmp_path: Path) -> None:
+    make_tree(tmp_path, ACYCLIC)
+    assert as_os_walk(tmp_path) == stock_os_walk(tmp_path)
+
+
+def test_pruning_dirs_in_place_stops_descent_like_os_walk(tmp_path: Path) -> None:
+    make_tree(tmp_path, ACYCLIC)
+    seen = []
+    for directory in walk(str(tmp_path)):
+        seen.append(os.path.relpath(directory.path, tmp_path))
+        directory.dirs[:] = [child for child in directory.dirs if child.name != "d"]
+    assert "d" not in seen
+    assert os.path.join("alias", "f") in seen
+
+
+@pytest.mark.parametrize(
+    ("link", "target", "ancestor"),
+    [
+        ("pkg/sub/back", "..", "pkg"),
+        ("pkg/sub/top", "../..", "."),
+        ("pkg/self", ".", "pkg"),
+        ("pkg/sub/up", "../../..", ".."),
+    ],
+)
+def test_link_into_its_own_ancestry_is_reported_and_not_followed(
+    tmp_path: Path, link: str, target: str, ancestor: str
+) -> None:
+    root = tmp_path / "root"
+    make_tree(root, {"pkg": {"__init__.py": "", "sub": {"__init__.py": ""}}})
+    (root / link).symlink_to(target, target_is_directory=True)
+    reports: list[LinkReport] = []
+    paths = [d.path for d in walk(str(root), report=reports.append)]
+    assert str(root / link) not in paths
+    assert reports == [LinkReport(str(root / link), target, "loop", os.path.realpath(root / ancestor) if ancestor == ".." else str(root / ancestor).rstrip("/."))]
+
+
+def test_two_links_per_level_walk_each_real_directory_once(tmp_path: Path) -> None:
+    """The tree of uv issue 11238, which makes stock setuptools walk exponentially."""
+    make_tree(
+        tmp_path,
+        {"repo_name": {"sub1": {"repo_name": Link("..")}, "sub2": {"repo_name": Link("..")}}},
+    )
+    reports: list[LinkReport] = []
+    paths = sorted(os.path.relpath(d.path, tmp_path) for d in walk(str(tmp_path), report=reports.append))
+    assert paths == [".", "repo_name", "repo_name/sub1", "repo_name/sub2"]
+    assert sorted(r.link for r in reports) == [
+        str(tmp_path / "repo_name/sub1/repo_name"),
+        str(tmp_path / "repo_name/sub2/repo_name"),
+    ]
+    assert {r.other for r in reports} == {str(tmp_path / "repo_name")}
+
+
+def test_links_between_siblings_terminate_with_every_path_walked_once(tmp_path: Path) -> None:
+    make_tree(tmp_path, {"a": {"to_b": Link("../b")}, "b": {"to_a": Link("../a")}})
+    reports: list[LinkReport] = []
+    paths = sorted(os.path.relpath(d.path, tmp_path) for d in walk(str(tmp_path), report=reports.append))
+    assert paths == [".", "a", "a/to_b", "b", "b/to_a"]
+    assert sorted(os.path.relpath(r.link, tmp_path) for r in reports) == ["a/to_b/to_a", "b/to_a/to_b"]
+
+
+def test_link_to_filesystem_root_is_a_loop(tmp_path: Path) -> None:
+    make_tree(tmp_path, {"pkg": {"root": Link("/")}})
+    reports: list[LinkReport] = []
+    assert len(list(walk(str(tmp_path), report=reports.append))) == 2
+    assert [(r.reason, r.other) for r in reports] == [("loop", "/")]
+
+
+def test_never_mode_skips_and_names_every_directory_link(tmp_path: Path) -> None:
+    make_tree(tmp_path, ACYCLIC)
+    reports: list[LinkReport] = []
+    paths = {os.path.relpath(d.path, tmp_path) for d in walk(str(tmp_path), links="never", report=reports.append)}
+    assert not {"alias", "twice"} & paths
+    assert sorted((os.path.basename(r.link), r.reason) for r in reports) == [("alias", "never"), ("twice", "never")]
+
+
+def test_once_mode_keeps_the_real_path_and_names_the_repeats(tmp_path: Path) -> None:
+    # "alias" sorts and is listed (on most file systems) before "d"; the real path must win anyway.
+    root = make_tree(tmp_path / "root", {"alias": Link("d/e"), "d": {"e": {"f": {}}}, "z": Link("../elsewhere")})
+    make_tree(tmp_path / "elsewhere", {"inner": {}})
+    reports: list[LinkReport] = []
+    paths = [os.path.relpath(d.path, root) for d in walk(str(root), links="once", report=reports.append)]
+    assert "d/e" in paths and "d/e/f" in paths
+    assert not any(p.startswith("alias") for p in paths)
+    assert [(os.path.basename(r.link), r.reason, os.path.relpath(str(r.other), root)) for r in reports] == [
+        ("alias", "repeat", "d/e")
+    ]
+    # A directory reached only through a link is still walked, once.
+    assert paths.count("z/inner") == 1
+
+
+def test_links_leaving_the_boundary_are_named_and_followed_or_skipped(tmp_path: Path) -> None:
+    outside = make_tree(tmp_path / "outside", {"secret": {"key.txt": ""}})
+    project = make_tree(tmp_path / "project", {"pkg": {"data": Link(str(outside))}})
+    for follow in (True, False):
+        reports: list[LinkReport] = []
+        paths = [d.path for d in walk(str(project), boundary=str(project), follow_outside=follow, report=reports.append)]
+        assert (str(project / "pkg/data/secret") in paths) is follow
+        assert [(r.reason, r.followed, r.other) for r in reports] == [("outside", follow, str(project))]
+
+
+def test_unreadable_root_yields_nothing(tmp_path: Path) -> None:
+    assert list(walk(str(tmp_path / "missing"))) == []
+
+
+def test_report_describes_link_target_and_ancestor() -> None:
+    report = LinkReport("src/p/sub/p", "..", "loop", "src/p")
+    assert report.describe() == "src/p/sub/p -> ..: not followed, it loops back to its ancestor src/p"
