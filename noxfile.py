@@ -54,3 +54,14 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", "src", "tests", "tools", "benchmarks", "noxfile.py")
     session.run("ruff", "format", "--check", "src")
     session.run("mypy")
+
+
+@nox.session(python=DEFAULT_PYTHON)
+def bench(session: nox.Session) -> None:
+    """The benchmark: discovery and build_wheel against stock setuptools (README, Performance).
+
+    `python3 tools/run.py bench` for the full run; add `-- --quick` for a smoke run.
+    """
+    session.install("setuptools==84.2.1", "packaging", "wheel")
+    session.install("-e", ".", "--no-build-isolation")
+    session.run("python", "benchmarks/bench.py", *session.posargs)

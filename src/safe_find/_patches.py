@@ -13,13 +13,17 @@ import contextlib
 import importlib
 import inspect
 import logging
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Tuple
 
 from ._config import Settings
-from ._finders import WalkOptions, is_namespace_package, is_package, iter_packages, name_filter
 from ._report import Diagnostics, SafeFindError
-from ._walk import Directory
+
+if TYPE_CHECKING:
+    from ._finders import WalkOptions
+    from ._walk import Directory
+
+# The hook installs the replacements in every build; they import the walk and the
+# finders (``from ._finders import ...`` below) only when a discovery runs.
 
 __all__ = ["Runtime", "Target", "TARGETS", "install", "installed", "patched", "uninstall"]
 
@@ -46,12 +50,22 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.diagnostics = Diagnostics(settings)
-        self.options = WalkOptions(
-            links=settings.links,  # type: ignore[arg-type]  # validated by _config
-            boundary=settings.project_root,
-            follow_outside=settings.outside_links in ("follow", "warn"),
-            report=self.diagnostics.record,
-        )
+        self._options: Optional[WalkOptions] = None
+
+    @property
+    def options(self) -> WalkOptions:
+        """How the replacements walk: made on first use, so the hook does not import the walk."""
+        if self._options is None:
+            from ._finders import WalkOptions
+
+            settings = self.settings
+            self._options = WalkOptions(
+                links=settings.links,  # type: ignore[arg-type]  # validated by _config
+                boundary=settings.project_root,
+                follow_outside=settings.outside_links in ("follow", "warn"),
+                report=self.diagnostics.record,
+            )
+        return self._options
 
     def guard(self, walk: str, run: Callable[[], Any]) -> Any:
         """Run one protected walk: fatal links stop it, our own failures are named."""
@@ -65,14 +79,33 @@ class Runtime:
         return result
 
 
-@dataclass(frozen=True)
 class Target:
-    walk: str
-    module: str
-    owner: Optional[str]
-    attribute: str
-    fits: Callable[[Any], bool]
-    make: Callable[[Any], Any]
+    """One walk of setuptools: where it lives, how to recognise it, how to replace it.
+
+    A plain class rather than a dataclass: the decorator costs about a millisecond
+    at import, and this module is imported by the hook of every build.
+    """
+
+    __slots__ = ("attribute", "fits", "make", "module", "owner", "walk")
+
+    def __init__(
+        self,
+        walk: str,
+        module: str,
+        owner: Optional[str],
+        attribute: str,
+        fits: Callable[[Any], bool],
+        make: Callable[[Any], Any],
+    ) -> None:
+        self.walk = walk
+        self.module = module
+        self.owner = owner
+        self.attribute = attribute
+        self.fits = fits
+        self.make = make
+
+    def __repr__(self) -> str:
+        return f"Target({self.walk!r}, {self.dotted!r})"
 
     @property
     def dotted(self) -> str:
@@ -95,6 +128,8 @@ def _name_test(filter_object: Any) -> Tuple[Callable[[str], bool], frozenset]:
     setuptools 65+ keeps the patterns in ``_Filter._patterns``; older releases build
     a closure, which we call as it is (and, as they did, without early pruning).
     """
+    from ._finders import name_filter
+
     patterns = getattr(filter_object, "_patterns", None)
     if isinstance(patterns, (dict, tuple, list)) and all(isinstance(p, str) for p in patterns):
         return name_filter(patterns), frozenset(patterns)
@@ -102,6 +137,8 @@ def _name_test(filter_object: Any) -> Tuple[Callable[[str], bool], frozenset]:
 
 
 def _package_test(finder: type, stock: dict) -> Callable[[Directory, str], bool]:
+    from ._finders import is_namespace_package, is_package
+
     looks = getattr(finder, "_looks_like_package")
     if looks is stock.get("package"):
         return is_package
@@ -119,6 +156,8 @@ def _make_find_iter(original: Any) -> Any:
     }
 
     def _find_iter(cls: type, where: Any, exclude: Any, include: Any) -> Iterator[str]:
+        from ._finders import iter_packages
+
         runtime = _active()
         if runtime is None:  # uninstalled while a caller held the bound method
             yield from original.__get__(None, cls)(where, exclude, include)

@@ -7,10 +7,12 @@ the build output, so ``pip -v``, ``python -m build`` and ``uv build -v`` show th
 from __future__ import annotations
 
 import logging
-from typing import List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, List, Optional, Set, Tuple
 
 from ._config import Settings
-from ._walk import LinkReport
+
+if TYPE_CHECKING:
+    from ._walk import LinkReport
 
 __all__ = ["Diagnostics", "LinkError", "SafeFindError"]
 
