@@ -152,6 +152,11 @@ class Series:
         return statistics.median(a / b for a, b in zip(self.times[top], self.times[bottom]))
 
 
+# A full collection before each timed call, so that no function pays for another's
+# garbage; --quick leaves it out (it costs more than its tiny trees).
+COLLECT = True
+
+
 def rounds(functions: dict[str, Timed], repeat: int, warmup: int = 1) -> Series:
     """Time every function once per round, rotating the order; warm-up rounds are dropped."""
     names = list(functions)
@@ -159,7 +164,8 @@ def rounds(functions: dict[str, Timed], repeat: int, warmup: int = 1) -> Series:
     for index in range(warmup + repeat):
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
-            gc.collect()
+            if COLLECT:
+                gc.collect()
             start = time.perf_counter()
             functions[name]()
             elapsed = time.perf_counter() - start
@@ -313,7 +319,8 @@ def bench_hook(base: str, overlay: list[str], repeat: int) -> tuple[Series, list
         return float(report["seconds"])
 
     series = Series({"cold": [], "marginal": []})
-    once("cold")  # warm-up: bytecode caches
+    if repeat > 1:
+        once("cold")  # warm-up: bytecode caches
     for index in range(repeat):
         for kind in ("cold", "marginal") if index % 2 else ("marginal", "cold"):
             series.times[kind].append(once(kind))
@@ -341,13 +348,14 @@ class Sizes:
     deep: int
     build: int
     growth: tuple[int, ...]
+    modules: int
     repeat: int
     build_repeat: int
     hook_repeat: int
 
 
-FULL = Sizes(7000, 7000, 3000, 2000, (1000, 3000, 10000, 30000, 50000), 7, 5, 15)
-QUICK = Sizes(100, 100, 50, 10, (50, 150), 3, 0, 1)
+FULL = Sizes(7000, 7000, 3000, 2000, (1000, 3000, 10000, 30000, 50000), 4, 7, 5, 15)
+QUICK = Sizes(60, 60, 30, 10, (30, 90), 1, 3, 0, 1)
 
 
 @dataclass
@@ -438,12 +446,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="rounds per discovery measurement (median of them)")
     parser.add_argument("--no-build", action="store_true", help="skip the build_wheel and hook measurements")
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--dir", help="where to make the trees (default: the system's temporary directory)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
+    global COLLECT
+    COLLECT = not args.quick
     repeat = args.repeat or sizes.repeat
     results: dict[str, object] = {}
     print(*machine(), f"load average at start: {load()}", sep="\n", flush=True)
-    with tempfile.TemporaryDirectory(prefix="sfb-") as base:
+    with tempfile.TemporaryDirectory(prefix="sfb-", dir=args.dir) as base:
+        print(f"trees in {base}", flush=True)
         rows = discovery_rows(base, sizes, repeat)
         print("\n## Package discovery (median ms; ratios are medians of per-round ratios)\n")
         header = ["tree", "dirs", "finder", "stock", "safe-find", "patched", "floor", "sf/stock", "sf/floor"]
@@ -501,8 +513,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def discovery_rows(base: str, sizes: Sizes, repeat: int) -> list[Row]:
     rows = []
-    src = make_src_layout(os.path.join(base, "src-layout"), sizes.src)
-    flat = make_flat_layout(os.path.join(base, "flat"), sizes.flat)
+    src = make_src_layout(os.path.join(base, "src-layout"), sizes.src, modules=sizes.modules)
+    flat = make_flat_layout(os.path.join(base, "flat"), sizes.flat, sizes.modules)
     deep, levels = make_deep(os.path.join(base, "deep"), sizes.deep)
     for tree, where in (("src", src), ("flat", flat)):
         dirs = count_dirs(where)
@@ -524,8 +536,8 @@ def discovery_rows(base: str, sizes: Sizes, repeat: int) -> list[Row]:
 
 def loop_series(base: str, sizes: Sizes, repeat: int) -> tuple[Series, int]:
     """safe-find on the src tree with a back link in every leaf package, and without them."""
-    plain = make_src_layout(os.path.join(base, "loops-plain"), sizes.src)
-    looping = make_src_layout(os.path.join(base, "loops"), sizes.src, loops=True)
+    plain = make_src_layout(os.path.join(base, "loops-plain"), sizes.src, modules=sizes.modules)
+    looping = make_src_layout(os.path.join(base, "loops"), sizes.src, modules=sizes.modules, loops=True)
     links = int(Path(looping).parent.joinpath("links").read_text())
     if safe_find.find_packages(looping) != safe_find.find_packages(plain):
         raise RuntimeError("the looping tree gives other packages than the same tree without links")
