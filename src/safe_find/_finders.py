@@ -130,6 +130,7 @@ def iter_packages(
     # Stock prunes below ``p`` when ``p*`` or ``p.*`` is excluded: the set of such ``p``.
     stops = {p[:-2] for p in prune if p.endswith(".*")} | {p[:-1] for p in prune if p.endswith("*")}
     init_file = looks_like_package is is_package  # the common test, without its call
+    every = include is _always
     names: dict[Directory, str] = {}
     # Packages are decided at their parent's visit and nothing looks back after.
     for directory in (options or WalkOptions()).walk(where, keep_listings=False):
@@ -146,7 +147,7 @@ def iter_packages(
                     continue
             elif not looks_like_package(child, package):
                 continue
-            if include(package) and not exclude(package):
+            if (every or include(package)) and not exclude(package):
                 yield package
             if package in stops:
                 continue

@@ -134,6 +134,8 @@ class Directory:
     def has_file(self, name: str) -> bool:
         """``os.path.isfile(join(path, name))``, answered from the listing when it can be."""
         files = self._files
+        if files.__class__ is tuple and not _CASE_INSENSITIVE:  # listed, no odd entries
+            return name in files  # type: ignore[operator]  # a tuple here
         if files is None and self._dirs is None:
             self._walk.scan(self)
             files = self._files
