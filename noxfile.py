@@ -7,9 +7,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 import nox
 
 nox.options.sessions = ["tests"]
@@ -18,7 +15,7 @@ nox.options.error_on_missing_interpreters = True
 
 DEFAULT_PYTHON = "3.11"
 OTHER_PYTHONS = ["3.9", "3.10", "3.12", "3.13"]
-TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-xdist>=3"]
+TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-xdist>=3", "validate-pyproject>=0.16"]
 
 
 @nox.session(python=DEFAULT_PYTHON)
@@ -37,7 +34,9 @@ def tests_pythons(session: nox.Session) -> None:
     """
     session.install("setuptools", "packaging", "wheel", *TEST_DEPS)
     session.install("-e", ".", "--no-build-isolation")
-    session.run("python", "-c", "import setuptools, sys; print('setuptools', setuptools.__version__, 'on', sys.version)")
+    session.run(
+        "python", "-c", "import setuptools, sys; print('setuptools', setuptools.__version__, 'on', sys.version)"
+    )
     session.run("pytest", "-n", "2", *session.posargs)
 
 

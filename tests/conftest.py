@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import sys
 import venv
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from helpers import (  # re-exported: tests may import them from either module
     EXAMPLES,
     REPO,
@@ -39,7 +38,6 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return house
 
 
-
 @pytest.fixture(scope="session")
 def frontend_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtual environment with pip and build, to run frontends from (built once)."""
@@ -55,7 +53,6 @@ def frontend_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=600,
     )
     return path
-
 
 
 @pytest.fixture

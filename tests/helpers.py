@@ -7,8 +7,9 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Optional, Sequence, Union
+from typing import Union
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -52,8 +53,8 @@ def make_tree(root: Path, spec: Spec) -> Path:
 def run(
     command: Sequence[Union[str, Path]],
     *,
-    cwd: Optional[Path] = None,
-    env: Optional[Mapping[str, str]] = None,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
     timeout: float = 180,
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
@@ -97,7 +98,7 @@ def _installed_version(name: str) -> str:
     return version(name)
 
 
-def download_wheels(requirements: Sequence[str], dest: Path, python_version: Optional[str] = None) -> None:
+def download_wheels(requirements: Sequence[str], dest: Path, python_version: str | None = None) -> None:
     """Fetch wheels once into the cache (the registry is the only network), then copy them."""
     cache = _cache_dir() / "wheels"
     cache.mkdir(exist_ok=True)
@@ -124,7 +125,9 @@ def build_safe_find_wheel(dest: Path) -> Path:
     shutil.copytree(
         REPO,
         source,
-        ignore=shutil.ignore_patterns(".git", ".nox", ".venv*", "build", "dist", "*.egg-info", "__pycache__", ".*cache"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".nox", ".venv*", "build", "dist", "*.egg-info", "__pycache__", ".*cache"
+        ),
     )
     out = dest / "_build"
     run(
@@ -141,7 +144,10 @@ def build_safe_find_wheel(dest: Path) -> Path:
 
 
 def offline_env(wheelhouse: Path, **extra: str) -> dict[str, str]:
-    """Environment for frontends: no index, only the wheelhouse, no user pip config."""
+    """Environment for frontends: no index, only the wheelhouse, no user pip config.
+
+    uv has no environment variable for ``--no-index``: pass it on uv's command line.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
@@ -152,7 +158,6 @@ def offline_env(wheelhouse: Path, **extra: str) -> dict[str, str]:
         PIP_NO_INDEX="1",
         PIP_FIND_LINKS=str(wheelhouse),
         PIP_DISABLE_PIP_VERSION_CHECK="1",
-        UV_NO_INDEX="1",
         UV_FIND_LINKS=str(wheelhouse),
         UV_OFFLINE="1",
         UV_NO_CACHE="1",

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 import setuptools
+from helpers import Link, make_tree
 from setuptools import discovery
 
 import safe_find
 from safe_find import _patches, _plugin
 
-from helpers import Link, make_tree
-
 PACKAGE = {"__init__.py": ""}
 
 TREES: dict[str, dict[str, Any]] = {
     "src-layout": {
-        "pkg": {**PACKAGE, "sub": {**PACKAGE, "deep": {**PACKAGE, "m.py": ""}}, "ns": {"m.py": ""}, "data": {"x.txt": ""}},
+        "pkg": {
+            **PACKAGE,
+            "sub": {**PACKAGE, "deep": {**PACKAGE, "m.py": ""}},
+            "ns": {"m.py": ""},
+            "data": {"x.txt": ""},
+        },
         "other": {**PACKAGE, "tests": PACKAGE},
         ".hidden": PACKAGE,
         "_private": PACKAGE,
@@ -134,12 +139,18 @@ def test_custom_finder_subclass_keeps_its_own_package_test(tree: Path) -> None:
 
 PROJECT = '[project]\nname = "demo"\nversion = "0"\n'
 CONFIGS = {
-    "pyproject-find": ("pyproject.toml", PROJECT + '[tool.setuptools.packages.find]\nwhere = ["src"]\nexclude = ["pkg.sub*"]\n'),
+    "pyproject-find": (
+        "pyproject.toml",
+        PROJECT + '[tool.setuptools.packages.find]\nwhere = ["src"]\nexclude = ["pkg.sub*"]\n',
+    ),
     "pyproject-namespaces-off": (
         "pyproject.toml",
         PROJECT + '[tool.setuptools.packages.find]\nwhere = ["src"]\nnamespaces = false\n',
     ),
-    "setupcfg-find": ("setup.cfg", "[options]\npackage_dir =\n    = src\npackages = find:\n\n[options.packages.find]\nwhere = src\n"),
+    "setupcfg-find": (
+        "setup.cfg",
+        "[options]\npackage_dir =\n    = src\npackages = find:\n\n[options.packages.find]\nwhere = src\n",
+    ),
     "setupcfg-find-namespace": (
         "setup.cfg",
         "[options]\npackage_dir =\n    = src\npackages = find_namespace:\n\n[options.packages.find]\nwhere = src\n",
@@ -179,7 +190,8 @@ def test_configured_discovery_equals_stock(config: str, tmp_path: Path, monkeypa
 
 def test_flat_layout_automatic_discovery_equals_stock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = make_tree(
-        tmp_path / "flat", {"mypkg": {**PACKAGE, "sub": PACKAGE, "alias": Link("sub")}, "tests": PACKAGE, "pyproject.toml": PROJECT}
+        tmp_path / "flat",
+        {"mypkg": {**PACKAGE, "sub": PACKAGE, "alias": Link("sub")}, "tests": PACKAGE, "pyproject.toml": PROJECT},
     )
     expected = _discover(project, monkeypatch, stock=True)
     _patches.uninstall()
@@ -193,11 +205,20 @@ def test_flat_layout_automatic_discovery_equals_stock(tmp_path: Path, monkeypatc
 def test_looping_tree_finds_each_real_package_once(tmp_path: Path) -> None:
     src = make_tree(
         tmp_path / "src",
-        {"repo_name": {**PACKAGE, "sub1": {**PACKAGE, "repo_name": Link("..")}, "sub2": {**PACKAGE, "repo_name": Link("..")}}},
+        {
+            "repo_name": {
+                **PACKAGE,
+                "sub1": {**PACKAGE, "repo_name": Link("..")},
+                "sub2": {**PACKAGE, "repo_name": Link("..")},
+            }
+        },
     )
     reports: list[safe_find.LinkReport] = []
     options = safe_find.WalkOptions(report=reports.append)
     assert sorted(safe_find.find_packages(src, options=options)) == ["repo_name", "repo_name.sub1", "repo_name.sub2"]
-    assert sorted(os.path.relpath(r.link, src) for r in reports) == ["repo_name/sub1/repo_name", "repo_name/sub2/repo_name"]
+    assert sorted(os.path.relpath(r.link, src) for r in reports) == [
+        "repo_name/sub1/repo_name",
+        "repo_name/sub2/repo_name",
+    ]
     with safe_find.patched():
         assert sorted(setuptools.find_packages(str(src))) == ["repo_name", "repo_name.sub1", "repo_name.sub2"]

@@ -7,14 +7,12 @@ without its looping links; stock setuptools on the looping tree must hang.
 from __future__ import annotations
 
 import subprocess
-import sys
 import tarfile
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
-
 from helpers import copy_example, offline_env, run
 
 pytestmark = pytest.mark.frontend
@@ -90,7 +88,9 @@ def test_python_m_build_makes_the_same_wheel_and_sdist_as_stock_without_links(
         assert f"src/repo_name/{sub}/repo_name -> ..: not followed, it loops back to its ancestor" in result.stdout
 
 
-def test_pip_wheel(looping: Path, tmp_path: Path, wheelhouse: Path, frontend_venv: Path, reference: dict[str, list[str]]) -> None:
+def test_pip_wheel(
+    looping: Path, tmp_path: Path, wheelhouse: Path, frontend_venv: Path, reference: dict[str, list[str]]
+) -> None:
     run(
         [frontend_venv / "bin/python", "-m", "pip", "wheel", "--no-deps", "-w", tmp_path / "out", looping],
         env=offline_env(wheelhouse),
@@ -100,9 +100,20 @@ def test_pip_wheel(looping: Path, tmp_path: Path, wheelhouse: Path, frontend_ven
     assert wheel_names(wheel) == reference["wheel"]
 
 
-def test_uv_build(looping: Path, tmp_path: Path, wheelhouse: Path, frontend_venv: Path, reference: dict[str, list[str]]) -> None:
+def test_uv_build(
+    looping: Path, tmp_path: Path, wheelhouse: Path, frontend_venv: Path, reference: dict[str, list[str]]
+) -> None:
     result = run(
-        [frontend_venv / "bin/uv", "build", "--python", frontend_venv / "bin/python", "--out-dir", tmp_path / "out", looping],
+        [
+            frontend_venv / "bin/uv",
+            "build",
+            "--no-index",
+            "--python",
+            frontend_venv / "bin/python",
+            "--out-dir",
+            tmp_path / "out",
+            looping,
+        ],
         env=offline_env(wheelhouse),
         timeout=BUILD_TIMEOUT,
     )
@@ -125,22 +136,38 @@ def _imports_through_the_links(python: Path, tmp_path: Path) -> None:
 
 def test_pip_install_editable(looping: Path, tmp_path: Path, wheelhouse: Path) -> None:
     python = _fresh_venv(tmp_path / "venv")
-    run([python, "-m", "pip", "install", "--no-deps", "-e", looping], env=offline_env(wheelhouse), timeout=BUILD_TIMEOUT)
+    run(
+        [python, "-m", "pip", "install", "--no-deps", "-e", looping], env=offline_env(wheelhouse), timeout=BUILD_TIMEOUT
+    )
     _imports_through_the_links(python, tmp_path)
 
 
 def test_uv_pip_install_editable(looping: Path, tmp_path: Path, wheelhouse: Path, frontend_venv: Path) -> None:
     python = _fresh_venv(tmp_path / "venv")
     run(
-        [frontend_venv / "bin/uv", "pip", "install", "--python", python, "--no-deps", "-e", looping],
+        [frontend_venv / "bin/uv", "pip", "install", "--no-index", "--python", python, "--no-deps", "-e", looping],
         env=offline_env(wheelhouse),
         timeout=BUILD_TIMEOUT,
     )
     _imports_through_the_links(python, tmp_path)
 
 
+def test_uv_sync_the_command_of_the_original_report(
+    looping: Path, tmp_path: Path, wheelhouse: Path, frontend_venv: Path
+) -> None:
+    run(
+        [frontend_venv / "bin/uv", "sync", "--no-index", "--python", frontend_venv / "bin/python"],
+        cwd=looping,
+        env=offline_env(wheelhouse),
+        timeout=BUILD_TIMEOUT,
+    )
+    _imports_through_the_links(looping / ".venv" / "bin" / "python", tmp_path)
+
+
 @pytest.mark.parametrize("example", ["flat-layout", "setup-py"])
-def test_other_examples_build_and_skip_their_loop(example: str, tmp_path: Path, wheelhouse: Path, frontend_venv: Path) -> None:
+def test_other_examples_build_and_skip_their_loop(
+    example: str, tmp_path: Path, wheelhouse: Path, frontend_venv: Path
+) -> None:
     project = copy_example(example, tmp_path)
     result = run(
         [frontend_venv / "bin/python", "-m", "pip", "wheel", "-v", "--no-deps", "-w", tmp_path / "out", project],

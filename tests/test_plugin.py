@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import setuptools
+from helpers import Link, make_tree
 from setuptools import build_meta as stock_backend
 from setuptools import discovery
 
 import safe_find
 from safe_find import _patches, _plugin, build_meta
-
-from helpers import Link, make_tree
 
 STOCK_FIND_ITER = vars(discovery.PackageFinder)["_find_iter"]
 
@@ -65,7 +64,8 @@ def test_the_hook_runs_when_setuptools_creates_a_distribution(tmp_path: Path, mo
 def test_the_hook_reads_the_project_settings_and_can_be_switched_off(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.safe-find]\nlinks = "never"\n')
     runtime = _plugin.activate(str(tmp_path))
-    assert runtime is not None and runtime.settings.links == "never"
+    assert runtime is not None
+    assert runtime.settings.links == "never"
     (tmp_path / "pyproject.toml").write_text("[tool.safe-find]\nenabled = false\n")
     assert _plugin.activate(str(tmp_path)) is None
     assert not _patches.installed()
@@ -81,7 +81,9 @@ def test_the_hook_entry_point_is_declared() -> None:
 def test_backend_offers_exactly_the_hooks_of_setuptools() -> None:
     hooks = [name for name in build_meta.__all__ if name != "__legacy__"]
     assert hooks == [name for name in hooks if hasattr(stock_backend, name)]
-    assert {"build_wheel", "build_sdist", "get_requires_for_build_wheel", "prepare_metadata_for_build_wheel"} <= set(hooks)
+    assert {"build_wheel", "build_sdist", "get_requires_for_build_wheel", "prepare_metadata_for_build_wheel"} <= set(
+        hooks
+    )
     assert ("build_editable" in hooks) is hasattr(stock_backend, "build_editable")
     for name in hooks:
         assert getattr(build_meta, name).__wrapped__ == getattr(stock_backend, name)

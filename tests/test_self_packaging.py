@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, offline_env, run
 
 pytestmark = pytest.mark.frontend
@@ -15,13 +14,16 @@ pytestmark = pytest.mark.frontend
 WHEEL = {
     "safe_find/__init__.py",
     "safe_find/__main__.py",
+    "safe_find/_check.py",
     "safe_find/_cli.py",
     "safe_find/_config.py",
+    "safe_find/_errors.py",
     "safe_find/_finders.py",
     "safe_find/_glob.py",
     "safe_find/_patches.py",
     "safe_find/_plugin.py",
     "safe_find/_report.py",
+    "safe_find/_schema.py",
     "safe_find/_walk.py",
     "safe_find/build_meta.py",
     "safe_find/py.typed",

@@ -6,10 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import Link, make_tree
 
 from safe_find import LinkReport, walk
-
-from helpers import Link, make_tree
 
 ACYCLIC = {
     "a": {"__init__.py": "", "b": {"x.py": "", "c": {}}, ".hidden": {"h.txt": ""}},
@@ -62,7 +61,14 @@ def test_link_into_its_own_ancestry_is_reported_and_not_followed(
     reports: list[LinkReport] = []
     paths = [d.path for d in walk(str(root), report=reports.append)]
     assert str(root / link) not in paths
-    assert reports == [LinkReport(str(root / link), target, "loop", os.path.realpath(root / ancestor) if ancestor == ".." else str(root / ancestor).rstrip("/."))]
+    assert reports == [
+        LinkReport(
+            str(root / link),
+            target,
+            "loop",
+            os.path.realpath(root / ancestor) if ancestor == ".." else str(root / ancestor).rstrip("/."),
+        )
+    ]
 
 
 def test_two_links_per_level_walk_each_real_directory_once(tmp_path: Path) -> None:
@@ -110,7 +116,8 @@ def test_once_mode_keeps_the_real_path_and_names_the_repeats(tmp_path: Path) -> 
     make_tree(tmp_path / "elsewhere", {"inner": {}})
     reports: list[LinkReport] = []
     paths = [os.path.relpath(d.path, root) for d in walk(str(root), links="once", report=reports.append)]
-    assert "d/e" in paths and "d/e/f" in paths
+    assert "d/e" in paths
+    assert "d/e/f" in paths
     assert not any(p.startswith("alias") for p in paths)
     assert [(os.path.basename(r.link), r.reason, os.path.relpath(str(r.other), root)) for r in reports] == [
         ("alias", "repeat", "d/e")
@@ -124,7 +131,9 @@ def test_links_leaving_the_boundary_are_named_and_followed_or_skipped(tmp_path: 
     project = make_tree(tmp_path / "project", {"pkg": {"data": Link(str(outside))}})
     for follow in (True, False):
         reports: list[LinkReport] = []
-        paths = [d.path for d in walk(str(project), boundary=str(project), follow_outside=follow, report=reports.append)]
+        paths = [
+            d.path for d in walk(str(project), boundary=str(project), follow_outside=follow, report=reports.append)
+        ]
         assert (str(project / "pkg/data/secret") in paths) is follow
         assert [(r.reason, r.followed, r.other) for r in reports] == [("outside", follow, str(project))]
 

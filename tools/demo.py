@@ -86,7 +86,10 @@ def main() -> int:
         for name in modules:
             print(f"     {name}")
 
-        print(f"\n== 2. stock setuptools (safe-find removed from requires), killed after {options.hang_timeout:g} s", flush=True)
+        print(
+            f"\n== 2. stock setuptools (safe-find removed from requires), killed after {options.hang_timeout:g} s",
+            flush=True,
+        )
         pyproject = project / "pyproject.toml"
         pyproject.write_text(pyproject.read_text().replace(', "safe-find"', ""))
         code, output, seconds = build(project, tmp / "stock-dist", house, timeout=options.hang_timeout)

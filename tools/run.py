@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
     return subprocess.call([python, "-m", "nox", "-s", session, *rest], env=_with_interpreters(os.environ))
 
 
-def _with_interpreters(environ: "os._Environ[str]") -> dict[str, str]:
+def _with_interpreters(environ: os._Environ[str]) -> dict[str, str]:
     """PATH with every pyenv CPython 3.9+ on it, so nox finds python3.9 ... python3.13.
 
     pyenv's shims only answer for the selected version; the real binaries do for all.

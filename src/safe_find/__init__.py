@@ -44,7 +44,7 @@ _HOMES = {
     "find_packages": "_finders",
     "patched": "_patches",
     "LinkError": "_report",
-    "SafeFindError": "_report",
+    "SafeFindError": "_errors",
     "Directory": "_walk",
     "LinkReport": "_walk",
     "walk": "_walk",

@@ -1,7 +1,8 @@
 """``[tool.safe-find]`` of pyproject.toml, read once into one frozen ``Settings``.
 
 Every validation error is raised here, as a ``ConfigError`` that knows the file,
-the key, the bad value and what is allowed.
+the key, the bad value and what is allowed. ``schema.json`` describes the same
+table for ``validate-pyproject``; the tests keep the two in agreement.
 """
 
 from __future__ import annotations
@@ -11,44 +12,101 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Tuple
 
+from ._errors import SafeFindError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on the 3.9 and 3.10 runs
     import tomli as tomllib
 
-__all__ = ["ConfigError", "Settings", "load_settings", "settings_from_table"]
+__all__ = ["CHOICES", "DEFAULTS", "ConfigError", "Settings", "load_settings", "settings_from_table"]
 
 TABLE = "tool.safe-find"
 
-
-class ConfigError(ValueError):
-    """A ``[tool.safe-find]`` value safe-find cannot accept; the build stops."""
-
-    def __init__(self, file: str, key: str, value: object, allowed: Tuple[str, ...], hint: str = "") -> None:
-        self.file = file
-        self.key = key
-        self.value = value
-        self.allowed = allowed
-        self.hint = hint
-        super().__init__(self._message())
-
-    def _message(self) -> str:
-        where = f"{self.file}: [{TABLE}]"
-        allowed = ", ".join(self.allowed)
-        if self.key.startswith("unknown:"):
-            key = self.key[len("unknown:") :]
-            text = f"{where} has an unknown key {key!r}; the keys are: {allowed}."
-        else:
-            text = f"{where} {self.key} = {self.value!r} is not allowed; use one of: {allowed}."
-        return f"{text} {self.hint}".rstrip()
-
-
-_CHOICES: dict[str, Tuple[Any, ...]] = {
+CHOICES: Mapping[str, Tuple[Any, ...]] = {
     "enabled": (True, False),
     "links": ("follow", "once", "never"),
     "on-loop": ("warn", "error", "ignore"),
     "outside-links": ("warn", "follow", "skip", "error"),
 }
+"""Every key of the table and its allowed values, the default first."""
+
+DEFAULTS: Mapping[str, Any] = {key: choices[0] for key, choices in CHOICES.items()}
+
+
+def show(value: object) -> str:
+    """A value as it is written in TOML, so messages quote what the user wrote."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{key} = {show(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(item) for item in value) + "]"
+    return str(value)
+
+
+def _kind(value: object) -> str:
+    """The TOML name of a value's type."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return "a date or time"
+
+
+class ConfigError(SafeFindError, ValueError):
+    """A ``[tool.safe-find]`` value safe-find cannot accept; the build stops.
+
+    ``key`` is the offending key (``None`` when the table itself is wrong),
+    ``value`` what the file gives it, ``allowed`` the keys (for an unknown key) or
+    the values (for a bad value) that would be accepted, written as in TOML, and
+    ``suggestion`` the close match to a misspelling, if there is one.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        key: Optional[str],
+        value: object,
+        allowed: Tuple[str, ...],
+        *,
+        unknown_key: bool = False,
+        suggestion: Optional[str] = None,
+    ) -> None:
+        self.file = file
+        self.key = key
+        self.value = value
+        self.allowed = allowed
+        self.unknown_key = unknown_key
+        self.suggestion = suggestion
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = f"{self.file}: [{TABLE}]"
+        allowed = ", ".join(self.allowed)
+        guess = f" Did you mean {self.suggestion}?" if self.suggestion else ""
+        if self.key is None:
+            return (
+                f"{self.file}: {TABLE} = {show(self.value)} is {_kind(self.value)}, not a table. "
+                f"Write it as a [{TABLE}] table whose keys are: {allowed}."
+            )
+        if self.unknown_key:
+            return f"{where} has an unknown key {show(self.key)}.{guess} The keys are: {allowed}. Rename or remove it."
+        choices = CHOICES[self.key]
+        expected = _kind(choices[0])
+        got = "" if _kind(self.value) == expected else f" is {_kind(self.value)}, not {expected};"
+        text = f"{where} {self.key} = {show(self.value)}{got or ' is not allowed;'} use one of: {allowed}."
+        return f"{text}{guess} Without the key, safe-find uses {show(DEFAULTS[self.key])}."
 
 
 @dataclass(frozen=True)
@@ -63,47 +121,75 @@ class Settings:
     project_root: Optional[str] = None
     source: str = "defaults"
 
+    def describe(self) -> str:
+        """The policy in the words of the table, for logs and reports."""
+        keys = [key for key in CHOICES if key != "enabled"]
+        return ", ".join(f"{key} = {show(getattr(self, key.replace('-', '_')))}" for key in keys)
 
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+def _close(word: object, candidates: Tuple[Any, ...]) -> Optional[str]:
+    if not isinstance(word, str):
+        return None
+    words = [str(candidate) for candidate in candidates if isinstance(candidate, str)]
+    # Compare in lower case with "_" as "-": `on_loop`, `On-Loop` and `Error` all find their key.
+    normal = {candidate.lower().replace("_", "-"): candidate for candidate in words}
+    import difflib  # only when a value is refused: the hook's import stays light
+
+    close = difflib.get_close_matches(word.lower().replace("_", "-"), list(normal), n=1, cutoff=0.6)
+    return show(normal[close[0]]) if close else None
 
 
-def settings_from_table(table: Mapping[str, Any], file: str, project_root: Optional[str] = None) -> Settings:
+def settings_from_table(table: object, file: str, project_root: Optional[str] = None) -> Settings:
     """Validate one ``[tool.safe-find]`` table (already parsed) into ``Settings``."""
+    keys = tuple(CHOICES)
     if not isinstance(table, Mapping):
-        raise ConfigError(file, "(table)", table, ("a TOML table",))
+        raise ConfigError(file, None, table, keys)
     values: dict[str, Any] = {}
-    known = tuple(_CHOICES)
     for key, value in table.items():
-        if key not in _CHOICES:
-            import difflib  # only for this error: the hook's import stays light
-
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"Did you mean {close[0]!r}?" if close else ""
-            raise ConfigError(file, f"unknown:{key}", value, known, hint)
-        allowed = _CHOICES[key]
+        if key not in CHOICES:
+            raise ConfigError(file, key, value, keys, unknown_key=True, suggestion=_close(key, keys))
+        allowed = CHOICES[key]
         # bool is an int and 1 == True: compare types too, so `enabled = 1` is refused.
         if not any(type(value) is type(choice) and value == choice for choice in allowed):
-            raise ConfigError(file, key, value, tuple(_show(choice) for choice in allowed))
+            shown = tuple(show(choice) for choice in allowed)
+            raise ConfigError(file, key, value, shown, suggestion=_close(value, allowed))
         values[key.replace("-", "_")] = value
     return Settings(**values, project_root=project_root, source=file)
+
+
+def read_pyproject(project_root: str) -> Optional[Mapping[str, Any]]:
+    """The parsed ``project_root/pyproject.toml``, or None if there is none.
+
+    ``tomllib.TOMLDecodeError`` goes to the caller: the build leaves it to
+    setuptools, the command reports it.
+    """
+    path = os.path.join(project_root, "pyproject.toml")
+    try:
+        with open(path, "rb") as stream:
+            document: Mapping[str, Any] = tomllib.load(stream)
+            return document
+    except FileNotFoundError:
+        return None
+
+
+def settings_from_document(document: Optional[Mapping[str, Any]], path: str, project_root: str) -> Settings:
+    """The ``Settings`` of one parsed pyproject.toml (defaults without the table)."""
+    tool = document.get("tool") if document is not None else None
+    if not isinstance(tool, Mapping) or "safe-find" not in tool:
+        return Settings(project_root=project_root, source=path if document is not None else "defaults")
+    return settings_from_table(tool["safe-find"], path, project_root)
 
 
 def load_settings(project_root: str) -> Settings:
     """Read ``[tool.safe-find]`` from ``project_root/pyproject.toml`` (defaults if absent).
 
-    A pyproject.toml that is not valid TOML is left for setuptools to report, in its
-    own words: safe-find then works with its defaults.
+    A pyproject.toml that is not valid TOML (or cannot be read) is left for
+    setuptools to report in its own words, since it reads the same file next: the
+    hook then installs the walks with their defaults, and the build stops there.
     """
     path = os.path.join(project_root, "pyproject.toml")
     try:
-        with open(path, "rb") as stream:
-            document = tomllib.load(stream)
+        document = read_pyproject(project_root)
     except (OSError, tomllib.TOMLDecodeError):
         return Settings(project_root=project_root)
-    table = document.get("tool", {}).get("safe-find") if isinstance(document.get("tool"), dict) else None
-    if table is None:
-        return Settings(project_root=project_root, source=path)
-    return settings_from_table(table, path, project_root)
+    return settings_from_document(document, path, project_root)

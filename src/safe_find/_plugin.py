@@ -7,24 +7,32 @@ and setup.cfg are read, so every discovery that follows is already cycle-safe.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
-from typing import Any, Optional
+import sys
+from types import TracebackType
+from typing import Any, Iterator, Optional, Type
 
 from . import _patches
-from ._config import Settings, load_settings
+from ._config import ConfigError, Settings, load_settings
+from ._report import LinkError
 
-__all__ = ["activate", "finalize_distribution_options"]
+__all__ = ["activate", "finalize_distribution_options", "held"]
 
 log = logging.getLogger("safe_find")
 _summary_registered = False
+_held: list[_patches.Runtime] = []
 
 
 def activate(project_root: Optional[str] = None, *, settings: Optional[Settings] = None) -> Optional[_patches.Runtime]:
     """Install the cycle-safe walks for the project at ``project_root`` (default: here).
 
-    ``settings`` is a seam for tests and tools that already hold them.
+    ``settings`` is a seam for tests and tools that already hold them. Raises
+    ``ConfigError`` when ``[tool.safe-find]`` is not valid.
     """
+    if _held:
+        return _held[-1]
     root = os.path.abspath(project_root or os.curdir)
     settings = settings or load_settings(root)
     if not settings.enabled:
@@ -35,9 +43,24 @@ def activate(project_root: Optional[str] = None, *, settings: Optional[Settings]
     if current is not None and current.settings == settings:
         return current
     runtime = _patches.install(settings)
-    log.debug("safe-find: cycle-safe walks installed for %s", root)
+    log.info("safe-find: cycle-safe walks for %s (%s)", root, settings.describe())
     _register_summary()
     return runtime
+
+
+@contextlib.contextmanager
+def held(settings: Settings) -> Iterator[_patches.Runtime]:
+    """The walks with ``settings`` for the block, whatever the hook would read meanwhile.
+
+    For tools that create setuptools ``Distribution`` objects themselves (``safe-find
+    check``): their hook call keeps these walks, even with ``enabled = false``.
+    """
+    with _patches.patched(settings) as runtime:
+        _held.append(runtime)
+        try:
+            yield runtime
+        finally:
+            _held.pop()
 
 
 def _register_summary() -> None:
@@ -45,19 +68,48 @@ def _register_summary() -> None:
     if not _summary_registered:
         _summary_registered = True
         atexit.register(_log_summary)
+        _show_link_errors_plainly()
+
+
+def _show_link_errors_plainly() -> None:
+    """Print a ``LinkError`` that ends the build process as its message alone.
+
+    A ``LinkError`` is the project's own policy at work, not a fault: the
+    traceback of setuptools' configuration reading above it would only bury the
+    list of links. Every other exception keeps its traceback.
+    """
+    previous = sys.excepthook
+
+    def hook(kind: Type[BaseException], error: BaseException, traceback: Optional[TracebackType]) -> None:
+        if isinstance(error, LinkError):
+            sys.stderr.write(f"error: {error}\n")
+        else:
+            previous(kind, error, traceback)
+
+    sys.excepthook = hook
 
 
 def _log_summary() -> None:
     runtime = _patches._active()
     if runtime is not None:
-        line = runtime.diagnostics.summary()
-        if line:
-            log.warning(line)
+        summary = runtime.diagnostics.summary()
+        if summary is not None:
+            log.log(*summary)
 
 
 def finalize_distribution_options(dist: Any) -> None:
-    """Entry point of the ``setuptools.finalize_distribution_options`` group."""
-    activate(getattr(dist, "src_root", None) or os.curdir)
+    """Entry point of the ``setuptools.finalize_distribution_options`` group.
+
+    A ``ConfigError`` leaves as setuptools' own ``SetupError``, which ``setup()``
+    turns into one line of output ("error in setup command: ...") instead of a
+    traceback, under pip, build and uv alike.
+    """
+    try:
+        activate(getattr(dist, "src_root", None) or os.curdir)
+    except ConfigError as error:
+        from setuptools.errors import SetupError
+
+        raise SetupError(str(error)) from error
 
 
 # Run before setuptools' own finalizers and other plugins.

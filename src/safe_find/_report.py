@@ -6,34 +6,44 @@ the build output, so ``pip -v``, ``python -m build`` and ``uv build -v`` show th
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
+import os
 from typing import TYPE_CHECKING, List, Optional, Set, Tuple
 
 from ._config import Settings
+from ._errors import SafeFindError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # reports arrive as objects: the hook need not import the walk
     from ._walk import LinkReport
 
-__all__ = ["Diagnostics", "LinkError", "SafeFindError"]
+__all__ = ["Diagnostics", "LinkError", "SafeFindError", "relative", "summarize"]
 
 log = logging.getLogger("safe_find")
 
-
-class SafeFindError(Exception):
-    """Base class of the errors safe-find raises."""
+FATAL = logging.ERROR + 1
+"""The level of a report the settings make fatal: not logged, but named by the
+``LinkError`` that stops the walk, with every other fatal link of that walk."""
 
 
 class LinkError(SafeFindError):
     """Links the project's settings make fatal (``on-loop`` or ``outside-links`` = "error")."""
 
-    def __init__(self, reports: List[LinkReport], where: str) -> None:
+    def __init__(self, reports: List[LinkReport], where: str, source: str = "pyproject.toml") -> None:
         self.reports = reports
         self.where = where
+        self.source = source
         lines = "\n".join(f"  {report.describe()}" for report in reports)
+        settings = [
+            f'{key} = "error"'
+            for key, reason in (("on-loop", "loop"), ("outside-links", "outside"))
+            if any(report.reason == reason for report in reports)
+        ]
         super().__init__(
-            f"safe-find stopped the build: {len(reports)} link(s) in {where} are not allowed by "
-            f"[tool.safe-find]:\n{lines}\n"
-            "Remove or retarget these links, or change on-loop / outside-links in [tool.safe-find]."
+            f"safe-find stopped the build in {where}: {' and '.join(settings)} in [tool.safe-find] of {source} "
+            f"refuses {_count(len(reports), 'link')}:\n{lines}\n"
+            'Remove or retarget these links, or choose "warn" for that setting to go on without them.'
         )
 
 
@@ -47,39 +57,96 @@ class Diagnostics:
         self.fatal: List[LinkReport] = []
 
     def record(self, report: LinkReport) -> None:
+        """Log ``report`` unless this build already named the same link for the same reason.
+
+        Paths are shown relative to the project root, as the build's other lines are.
+        """
+        root = self.settings.project_root
+        if root is not None:
+            report = relative(report, root)
         key = (report.link, report.reason)
         if key in self.seen:
             return
         self.seen.add(key)
         self.reports.append(report)
-        level = self._level(report)
-        if level is None:
-            self.fatal.append(report)
-            level = logging.ERROR
-        log.log(level, "safe-find: %s", report.describe())
+        level = self.level(report)
+        if level == FATAL:
+            self.fatal.append(report)  # named by the LinkError that stops the walk
+        else:
+            log.log(level, "safe-find: %s", report.describe())
 
-    def _level(self, report: LinkReport) -> Optional[int]:
-        """The log level of a report, or None when the settings make it fatal."""
+    def level(self, report: LinkReport) -> int:
+        """How much ``report`` matters under the settings: a logging level, or ``FATAL``."""
         if report.reason == "loop":
             policy = self.settings.on_loop
-            return None if policy == "error" else logging.DEBUG if policy == "ignore" else logging.WARNING
+            return FATAL if policy == "error" else logging.DEBUG if policy == "ignore" else logging.WARNING
         if report.reason == "outside":
             policy = self.settings.outside_links
-            return None if policy == "error" else logging.DEBUG if policy == "follow" else logging.WARNING
+            return FATAL if policy == "error" else logging.DEBUG if policy == "follow" else logging.WARNING
         return logging.INFO  # "once" and "never" skip links because the project asked to
 
     def raise_fatal(self, where: str) -> None:
         """Stop the build, naming every fatal link met so far."""
         if self.fatal:
             fatal, self.fatal = self.fatal, []
-            raise LinkError(fatal, where)
+            raise LinkError(fatal, where, self.settings.source)
 
-    def summary(self) -> Optional[str]:
+    def summary(self) -> Optional[Tuple[int, str]]:
+        """The closing line of a build that met links, and the level to log it at."""
         if not self.reports:
             return None
-        skipped = [report for report in self.reports if not report.followed]
-        loops = sum(report.reason == "loop" for report in self.reports)
-        return (
-            f"safe-find: {len(skipped)} directory link(s) not followed ({loops} loop(s)), "
-            f"{len(self.reports) - len(skipped)} link(s) outside the project followed"
-        )
+        level = min(logging.WARNING, max(self.level(report) for report in self.reports))
+        return level, f"safe-find: {summarize(self.reports)}"
+
+
+@functools.cache
+def _real(root: str) -> str:
+    """``os.path.realpath(root)``, once per root: it costs a ``stat`` per component, and
+    a looping tree can bring thousands of reports."""
+    return os.path.realpath(root)
+
+
+def relative(report: LinkReport, root: str) -> LinkReport:
+    """``report`` with its paths relative to ``root`` where they are below it.
+
+    Relative paths in the report are taken as relative to ``root`` (the working
+    directory of a build). The root named by an outside link stays absolute.
+    """
+
+    def below(path: str) -> str:
+        full = os.path.normpath(os.path.join(root, path))
+        for base in dict.fromkeys((root, _real(root))):
+            if full == base or full.startswith(base.rstrip(os.sep) + os.sep):
+                return os.path.relpath(full, base)
+        return full
+
+    other = report.other
+    if other is not None and report.reason != "outside":
+        other = below(other)
+    return dataclasses.replace(report, link=below(report.link), other=other)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def summarize(reports: List[LinkReport]) -> str:
+    """One line that counts ``reports`` by what was done and why."""
+    skipped = [report for report in reports if not report.followed]
+    why = {
+        "loop": "looping back to an ancestor",
+        "repeat": 'already walked (links = "once")',
+        "never": 'links = "never"',
+        "outside": "leaving the project",
+    }
+    reasons = ", ".join(
+        f"{sum(report.reason == reason for report in skipped)} {text}"
+        for reason, text in why.items()
+        if any(report.reason == reason for report in skipped)
+    )
+    text = f"{_count(len(skipped), 'directory link')} not followed ({reasons})" if skipped else ""
+    followed = len(reports) - len(skipped)
+    if followed:
+        text += "; " if text else ""
+        text += f"{_count(followed, 'link')} leaving the project followed"
+    return text

@@ -135,7 +135,7 @@ class Directory:
         """``os.path.isfile(join(path, name))``, answered from the listing when it can be."""
         files = self._files
         if files.__class__ is tuple and not _CASE_INSENSITIVE:  # listed, no odd entries
-            return name in files  # type: ignore[operator]  # a tuple here
+            return name in files
         if files is None and self._dirs is None:
             self._walk.scan(self)
             files = self._files

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from setuptools import build_meta as _setuptools_backend
 
+from ._config import ConfigError
 from ._plugin import activate
 
 __all__ = [
@@ -38,7 +39,11 @@ __all__ = [
 def _protected(hook: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(hook)
     def run(*args: Any, **kwargs: Any) -> Any:
-        activate()
+        try:
+            activate()
+        except ConfigError as error:
+            # As setuptools' setup() does with its own errors: one line, no traceback.
+            raise SystemExit(f"error: {error}") from None
         return hook(*args, **kwargs)
 
     return run
