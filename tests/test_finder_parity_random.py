@@ -115,3 +115,17 @@ def test_name_filter_is_fnmatchcase(size: int) -> None:
         test = name_filter(patterns)
         for name in TEST_NAMES:
             assert test(name) == any(fnmatchcase(name, p) for p in patterns), (patterns, name)
+
+
+def test_once_mode_names_a_link_walked_last_under_its_parent(tmp_path: Path) -> None:
+    """links = "once" walks links after the real tree: their package keeps its parent's prefix."""
+    outside = tmp_path / "outside" / "extra"
+    outside.mkdir(parents=True)
+    (outside / "__init__.py").write_text("")
+    pkg = tmp_path / "src" / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    for path in (pkg, pkg / "sub"):
+        (path / "__init__.py").write_text("")
+    (pkg / "sub" / "ext").symlink_to(outside, target_is_directory=True)
+    options = safe_find.WalkOptions(links="once")
+    assert safe_find.find_packages(str(tmp_path / "src"), options=options) == ["pkg", "pkg.sub", "pkg.sub.ext"]

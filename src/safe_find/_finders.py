@@ -132,9 +132,17 @@ def iter_packages(
     init_file = looks_like_package is is_package  # the common test, without its call
     every = include is _always
     names: dict[Directory, str] = {}
+    options = options or WalkOptions()
+    # With links = "once" a link is walked last, as a second visit of its parent: a
+    # new Directory with the parent's path, whose prefix is the one the parent had.
+    visited: dict[str, str] | None = {} if options.links == "once" else None
     # Packages are decided at their parent's visit and nothing looks back after.
-    for directory in (options or WalkOptions()).walk(where, keep_listings=False):
-        prefix = names.pop(directory, "")
+    for directory in options.walk(where, keep_listings=False):
+        prefix = names.pop(directory, None)
+        if prefix is None:  # the root, or a second visit
+            prefix = visited.get(directory.path, "") if visited is not None else ""
+        if visited is not None:
+            visited[directory.path] = prefix
         children = directory.dirs
         kept = []
         for child in children:
