@@ -111,6 +111,18 @@ def make_deep(base: str, levels: int) -> tuple[str, int]:
     return base, levels
 
 
+def remove_deep(base: str) -> None:
+    """Remove a ``make_deep`` chain bottom up: shutil.rmtree recurses once per level."""
+    chain = [base]
+    while os.path.isdir(os.path.join(chain[-1], "d")):
+        chain.append(os.path.join(chain[-1], "d"))
+    for path in reversed(chain):
+        for name in os.listdir(path):
+            if name != "d":
+                os.unlink(os.path.join(path, name))
+        os.rmdir(path)
+
+
 # -- what is timed ----------------------------------------------------------------------
 
 
@@ -542,6 +554,7 @@ def discovery_rows(base: str, sizes: Sizes, repeat: int) -> list[Row]:
             not failure,
         )
     )
+    remove_deep(os.path.join(base, "deep"))
     return rows
 
 
