@@ -74,3 +74,14 @@ def matrix(session: nox.Session) -> None:
     session.install("setuptools==84.2.1", "packaging", "wheel", *TEST_DEPS)
     session.install("-e", ".", "--no-build-isolation")
     session.run("pytest", "-n", "2", "tests/test_matrix.py", *session.posargs, env={"SAFE_FIND_MATRIX": "full"})
+
+
+@nox.session(python=DEFAULT_PYTHON)
+def bench(session: nox.Session) -> None:
+    """The benchmark: discovery and build_wheel against stock setuptools (README, Performance).
+
+    `python3 tools/run.py bench` for the full run; add `-- --quick` for a smoke run.
+    """
+    session.install("setuptools==84.2.1", "packaging", "wheel")
+    session.install("-e", ".", "--no-build-isolation")
+    session.run("python", "benchmarks/bench.py", *session.posargs)

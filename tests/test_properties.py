@@ -269,8 +269,8 @@ WALK_BOUND = 5_000
 class Bounded(WalkOptions):
     """The walk of ``WalkOptions``, failing instead of running on past ``WALK_BOUND``."""
 
-    def walk(self, top: str) -> Iterator[safe_find.Directory]:
-        for count, directory in enumerate(super().walk(top)):
+    def walk(self, top: str, **options: Any) -> Iterator[safe_find.Directory]:
+        for count, directory in enumerate(super().walk(top, **options)):
             assert count < WALK_BOUND, f"the walk of {top} does not end"
             yield directory
 

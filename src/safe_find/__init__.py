@@ -7,12 +7,16 @@ are the same walks for direct use.
 
 from __future__ import annotations
 
-from ._config import ConfigError, Settings, load_settings
-from ._finders import WalkOptions, find_namespace_packages, find_packages
-from ._glob import findall, glob, iglob
-from ._patches import patched
-from ._report import LinkError, SafeFindError
-from ._walk import Directory, LinkReport, walk
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names, imported on first use by __getattr__ below
+    from ._config import ConfigError, Settings, load_settings
+    from ._finders import WalkOptions, find_namespace_packages, find_packages
+    from ._glob import findall, glob, iglob
+    from ._patches import patched
+    from ._report import LinkError, SafeFindError
+    from ._walk import Directory, LinkReport, walk
 
 __all__ = [
     "ConfigError",
@@ -31,3 +35,37 @@ __all__ = [
     "patched",
     "walk",
 ]
+
+# The module of each public name. setuptools' hook imports safe_find._plugin, and so
+# this package, in every build: importing all of it here would put the walk and the
+# finders on that path even when nothing is discovered (PEP 562 lazy attributes).
+_HOMES = {
+    "ConfigError": "_config",
+    "Settings": "_config",
+    "load_settings": "_config",
+    "WalkOptions": "_finders",
+    "find_namespace_packages": "_finders",
+    "find_packages": "_finders",
+    "findall": "_glob",
+    "glob": "_glob",
+    "iglob": "_glob",
+    "patched": "_patches",
+    "LinkError": "_report",
+    "SafeFindError": "_errors",
+    "Directory": "_walk",
+    "LinkReport": "_walk",
+    "walk": "_walk",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -7,7 +7,6 @@ table for ``validate-pyproject``; the tests keep the two in agreement.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass
@@ -134,6 +133,8 @@ def _close(word: object, candidates: Tuple[Any, ...]) -> Optional[str]:
     words = [str(candidate) for candidate in candidates if isinstance(candidate, str)]
     # Compare in lower case with "_" as "-": `on_loop`, `On-Loop` and `Error` all find their key.
     normal = {candidate.lower().replace("_", "-"): candidate for candidate in words}
+    import difflib  # only when a value is refused: the hook's import stays light
+
     close = difflib.get_close_matches(word.lower().replace("_", "-"), list(normal), n=1, cutoff=0.6)
     return show(normal[close[0]]) if close else None
 

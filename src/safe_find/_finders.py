@@ -45,26 +45,65 @@ class WalkOptions:
         self.follow_outside = follow_outside
         self.report = report
 
-    def walk(self, top: str) -> Iterator[Directory]:
+    def walk(self, top: str, *, keep_listings: bool = True) -> Iterator[Directory]:
         return walk(
             top,
             links=self.links,
             boundary=self.boundary,
             follow_outside=self.follow_outside,
             report=self.report,
+            keep_listings=keep_listings,
         )
 
 
+_WILDCARDS = ("*", "?", "[")
+
+
 def name_filter(patterns: Iterable[str]) -> NameTest:
-    """``any(fnmatchcase(name, p) for p in patterns)`` as one compiled expression."""
+    """``any(fnmatchcase(name, p) for p in patterns)``, as cheap as the patterns allow.
+
+    It runs once per directory of the tree, so the common shapes skip the regular
+    expression: a literal is a set lookup, ``abc*`` a ``startswith`` and ``*abc``
+    an ``endswith``; anything else joins one compiled expression.
+    """
     unique = list(dict.fromkeys(patterns))
-    if not unique:
-        return lambda _name: False
-    if unique == ["*"]:
-        return lambda _name: True
-    expression = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in unique))
-    match = expression.match
-    return lambda name: match(name) is not None
+    if "*" in unique:
+        return _always
+    literals: set[str] = set()
+    prefixes: list[str] = []
+    suffixes: list[str] = []
+    others: list[str] = []
+    for pattern in unique:
+        body = pattern[:-1] if pattern.endswith("*") else pattern[1:] if pattern.startswith("*") else pattern
+        if any(wildcard in body for wildcard in _WILDCARDS):
+            others.append(pattern)
+        elif body is pattern:
+            literals.add(pattern)
+        elif pattern.endswith("*"):
+            prefixes.append(body)
+        else:
+            suffixes.append(body)
+    starts, ends = tuple(prefixes), tuple(suffixes)
+    if others:
+        match = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in others)).match
+        return lambda name: (
+            name in literals or name.startswith(starts) or name.endswith(ends) or match(name) is not None
+        )
+    if starts:
+        return lambda name: name in literals or name.startswith(starts) or name.endswith(ends)
+    if ends:  # setuptools' own ("ez_setup", "*__pycache__") is this shape
+        return lambda name: name in literals or name.endswith(ends)
+    if literals:
+        return literals.__contains__
+    return _never
+
+
+def _always(_name: str) -> bool:
+    return True
+
+
+def _never(_name: str) -> bool:
+    return False
 
 
 def is_package(directory: Directory, _name: str) -> bool:
@@ -88,29 +127,42 @@ def iter_packages(
     ``prune`` holds the literal exclude patterns; a package ``p`` whose ``p*`` or
     ``p.*`` is among them is not searched further.
     """
+    # Stock prunes below ``p`` when ``p*`` or ``p.*`` is excluded: the set of such ``p``.
+    stops = {p[:-2] for p in prune if p.endswith(".*")} | {p[:-1] for p in prune if p.endswith("*")}
+    init_file = looks_like_package is is_package  # the common test, without its call
+    every = include is _always
     names: dict[Directory, str] = {}
-    for directory in (options or WalkOptions()).walk(where):
+    options = options or WalkOptions()
+    # With links = "once" a link is walked last, as a second visit of its parent: a
+    # new Directory with the parent's path, whose prefix is the one the parent had.
+    visited: dict[str, str] | None = {} if options.links == "once" else None
+    # Packages are decided at their parent's visit and nothing looks back after.
+    for directory in options.walk(where, keep_listings=False):
         prefix = names.pop(directory, None)
-        if prefix is None:
-            # The root, or (links = "once") a parent revisited for the links walked
-            # last: name it from its path, as setuptools names every package.
-            relative = os.path.relpath(directory.path, where)
-            prefix = "" if relative == os.curdir else relative.replace(os.sep, ".") + "."
+        if prefix is None:  # the root, or a second visit
+            prefix = visited.get(directory.path, "") if visited is not None else ""
+        if visited is not None:
+            visited[directory.path] = prefix
+        children = directory.dirs
         kept = []
-        for child in directory.dirs:
+        for child in children:
             name = child.name
             if "." in name:
                 continue
             package = prefix + name
-            if not looks_like_package(child, package):
+            if init_file:
+                if not child.has_file("__init__.py"):
+                    continue
+            elif not looks_like_package(child, package):
                 continue
-            if include(package) and not exclude(package):
+            if (every or include(package)) and not exclude(package):
                 yield package
-            if prune and (package + "*" in prune or package + ".*" in prune):
+            if package in stops:
                 continue
             names[child] = package + "."
             kept.append(child)
-        directory.dirs[:] = kept
+        if len(kept) != len(children):
+            children[:] = kept
 
 
 def _find(

@@ -16,14 +16,17 @@ import importlib
 import inspect
 import logging
 import os
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Tuple
 
-from . import _glob
 from ._config import Settings
-from ._finders import WalkOptions, is_namespace_package, is_package, iter_packages, name_filter
 from ._report import Diagnostics, SafeFindError
-from ._walk import Directory
+
+if TYPE_CHECKING:
+    from ._finders import WalkOptions
+    from ._walk import Directory
+
+# The hook installs the replacements in every build; they import the walk, the
+# finders and the glob (``from . import ...`` below) only when a walk runs.
 
 __all__ = ["Runtime", "Target", "TARGETS", "install", "installed", "patched", "uninstall"]
 
@@ -50,12 +53,22 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.diagnostics = Diagnostics(settings)
-        self.options = WalkOptions(
-            links=settings.links,  # type: ignore[arg-type]  # validated by _config
-            boundary=settings.project_root,
-            follow_outside=settings.outside_links in ("follow", "warn"),
-            report=self.diagnostics.record,
-        )
+        self._options: Optional[WalkOptions] = None
+
+    @property
+    def options(self) -> WalkOptions:
+        """How the replacements walk: made on first use, so the hook does not import the walk."""
+        if self._options is None:
+            from ._finders import WalkOptions
+
+            settings = self.settings
+            self._options = WalkOptions(
+                links=settings.links,  # type: ignore[arg-type]  # validated by _config
+                boundary=settings.project_root,
+                follow_outside=settings.outside_links in ("follow", "warn"),
+                report=self.diagnostics.record,
+            )
+        return self._options
 
     def guard(self, walk: str, run: Callable[[], Any]) -> Any:
         """Run one protected walk: fatal links stop it, our own failures are named."""
@@ -69,16 +82,37 @@ class Runtime:
         return result
 
 
-@dataclass(frozen=True)
 class Target:
-    walk: str
-    module: str
-    owner: Optional[str]
-    attribute: str
-    fits: Callable[[Any], bool]
-    make: Callable[[Any], Any]
-    # The name the same walk goes through in older releases, tried when ``attribute`` is absent.
-    fallback: Optional[str] = None
+    """One walk of setuptools: where it lives, how to recognise it, how to replace it.
+
+    ``fallback`` is the name the same walk goes through in older releases, tried
+    when ``attribute`` is absent. A plain class rather than a dataclass: the
+    decorator costs about a millisecond at import, and the hook of every build
+    imports this module.
+    """
+
+    __slots__ = ("attribute", "fallback", "fits", "make", "module", "owner", "walk")
+
+    def __init__(
+        self,
+        walk: str,
+        module: str,
+        owner: Optional[str],
+        attribute: str,
+        fits: Callable[[Any], bool],
+        make: Callable[[Any], Any],
+        fallback: Optional[str] = None,
+    ) -> None:
+        self.walk = walk
+        self.module = module
+        self.owner = owner
+        self.attribute = attribute
+        self.fits = fits
+        self.make = make
+        self.fallback = fallback
+
+    def __repr__(self) -> str:
+        return f"Target({self.walk!r}, {self.dotted!r})"
 
     @property
     def dotted(self) -> str:
@@ -102,6 +136,8 @@ def _name_test(filter_object: Any) -> Tuple[Callable[[str], bool], frozenset]:
     setuptools 65+ keeps the patterns in ``_Filter._patterns``; older releases build
     a closure, which we call as it is (and, as they did, without early pruning).
     """
+    from ._finders import name_filter
+
     patterns = getattr(filter_object, "_patterns", None)
     if isinstance(patterns, (dict, tuple, list)) and all(isinstance(p, str) for p in patterns):
         return name_filter(patterns), frozenset(patterns)
@@ -109,6 +145,8 @@ def _name_test(filter_object: Any) -> Tuple[Callable[[str], bool], frozenset]:
 
 
 def _package_test(finder: type, stock: dict) -> Callable[[Directory, str], bool]:
+    from ._finders import is_namespace_package, is_package
+
     looks = getattr(finder, "_looks_like_package")
     if looks is stock.get("package"):
         return is_package
@@ -126,6 +164,8 @@ def _make_find_iter(original: Any) -> Any:
     }
 
     def _find_iter(cls: type, where: Any, exclude: Any, include: Any) -> Iterator[str]:
+        from ._finders import iter_packages
+
         runtime = _active()
         if runtime is None:  # uninstalled while a caller held the bound method
             yield from original.__get__(None, cls)(where, exclude, include)
@@ -151,6 +191,13 @@ def _fits_find_iter(original: Any) -> bool:
 # Each call site imported its matcher by name, so the name in that module is what
 # gets replaced; the replacement keeps the matcher's signature and, outside a
 # build safe-find is active in (or for arguments it does not handle), calls it.
+
+
+def _glob_module() -> Any:
+    """``safe_find._glob``, imported when a glob first runs, not by the hook."""
+    from . import _glob
+
+    return _glob
 
 
 def _is_stdlib(name: str) -> Callable[[Any], bool]:
@@ -181,7 +228,7 @@ def _make_stdlib_glob(walk: str) -> Callable[[Any], Any]:
                 return original(pathname, recursive=recursive, **{k: v for k, v in extra.items() if v})
             found: List[str] = runtime.guard(
                 walk,
-                lambda: _glob.glob(
+                lambda: _glob_module().glob(
                     pathname, recursive=recursive, include_hidden=include_hidden, options=runtime.options
                 ),
             )
@@ -206,7 +253,7 @@ def _make_setuptools_glob(original: Any) -> Any:
             return original(pathname, recursive)
         return runtime.guard(
             "MANIFEST.in patterns",
-            lambda: _glob.setuptools_glob(pathname, recursive, options=runtime.options),
+            lambda: _glob_module().setuptools_glob(pathname, recursive, options=runtime.options),
         )
 
     return glob
@@ -222,7 +269,7 @@ def _make_findall(original: Any) -> Any:
         runtime = _active()
         if runtime is None:
             return original(dir)
-        return runtime.guard("setuptools.findall", lambda: _glob.findall(dir, options=runtime.options))
+        return runtime.guard("setuptools.findall", lambda: _glob_module().findall(dir, options=runtime.options))
 
     return findall
 

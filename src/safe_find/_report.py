@@ -7,13 +7,16 @@ the build output, so ``pip -v``, ``python -m build`` and ``uv build -v`` show th
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
-from typing import List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, List, Optional, Set, Tuple
 
 from ._config import Settings
 from ._errors import SafeFindError
-from ._walk import LinkReport
+
+if TYPE_CHECKING:  # reports arrive as objects: the hook need not import the walk
+    from ._walk import LinkReport
 
 __all__ = ["Diagnostics", "LinkError", "SafeFindError", "relative", "summarize"]
 
@@ -96,6 +99,13 @@ class Diagnostics:
         return level, f"safe-find: {summarize(self.reports)}"
 
 
+@functools.cache
+def _real(root: str) -> str:
+    """``os.path.realpath(root)``, once per root: it costs a ``stat`` per component, and
+    a looping tree can bring thousands of reports."""
+    return os.path.realpath(root)
+
+
 def relative(report: LinkReport, root: str) -> LinkReport:
     """``report`` with its paths relative to ``root`` where they are below it.
 
@@ -105,7 +115,7 @@ def relative(report: LinkReport, root: str) -> LinkReport:
 
     def below(path: str) -> str:
         full = os.path.normpath(os.path.join(root, path))
-        for base in dict.fromkeys((root, os.path.realpath(root))):
+        for base in dict.fromkeys((root, _real(root))):
             if full == base or full.startswith(base.rstrip(os.sep) + os.sep):
                 return os.path.relpath(full, base)
         return full

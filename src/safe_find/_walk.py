@@ -18,10 +18,9 @@ directories that cannot be listed silently left out, and the caller may prune
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from dataclasses import dataclass
-from typing import Callable, Iterator, Literal, Optional, Tuple
+from typing import Callable, Dict, Iterator, Literal, Optional, Tuple, Union
 
 __all__ = ["Directory", "LinkMode", "LinkReport", "Reason", "walk"]
 
@@ -35,6 +34,7 @@ already walked (``once``); links are not followed (``never``); it leaves the
 project."""
 
 Identity = Tuple[int, int]
+Files = Union[Tuple[str, ...], Dict[str, bool]]
 
 # On case-insensitive file systems a file name found by ``stat`` may be absent
 # from the listing under that exact spelling; there we ask ``stat`` as stock does.
@@ -86,7 +86,12 @@ class Directory:
     from it to prune, as with the ``dirnames`` list of ``os.walk``.
     """
 
-    __slots__ = ("_dirs", "_files", "_identity", "_readable", "_walk", "name", "outside", "parent", "path")
+    # ``_dirs`` is None until the directory is listed; ``_files`` is None until it is
+    # listed, and stays None if it cannot be. ``_files`` holds the names of the
+    # entries that are not directories: a tuple when they are all regular files,
+    # else a dict of name -> is_file (broken links, FIFOs...). Names, not
+    # ``DirEntry`` objects, so that a listing costs little memory.
+    __slots__ = ("_dirs", "_files", "_identity", "_walk", "name", "outside", "parent", "path")
 
     def __init__(
         self,
@@ -104,8 +109,7 @@ class Directory:
         self._identity = identity
         self.outside = outside
         self._dirs: Optional[list[Directory]] = None
-        self._files: dict[str, os.DirEntry[str]] = {}
-        self._readable = False
+        self._files: Optional[Files] = None
 
     def __repr__(self) -> str:
         return f"Directory({self.path!r})"
@@ -113,31 +117,31 @@ class Directory:
     @property
     def dirs(self) -> list[Directory]:
         if self._dirs is None:
-            self._scan()
-        return self._dirs  # type: ignore[return-value]  # _scan always sets it
+            self._walk.scan(self)
+        return self._dirs  # type: ignore[return-value]  # scan always sets it
 
     @property
     def files(self) -> list[str]:
         """Names of the entries that are not directories (files, broken links, FIFOs...)."""
         if self._dirs is None:
-            self._scan()
-        return list(self._files)
+            self._walk.scan(self)
+        return list(self._files or ())
+
+    @property
+    def _readable(self) -> bool:
+        return self._files is not None
 
     def has_file(self, name: str) -> bool:
-        """``os.path.isfile(join(path, name))``, answered from the listing when it can be."""
-        if self._dirs is None:
-            self._scan()
-        entry = self._files.get(name)
-        if entry is None:
-            if self._readable and not _CASE_INSENSITIVE:
-                return False
-            return os.path.isfile(os.path.join(self.path, name))
-        try:
-            # stat, not the listing's file type: in a directory that can be read
-            # but not searched (mode r--) the name is listed, yet isfile() is False.
-            return stat.S_ISREG(entry.stat().st_mode)
-        except OSError:
+        """``os.path.isfile(join(path, name))``, without listing the directory for it.
+
+        A listing already read answers "no" for a name it lacks. A name it has is
+        asked of ``stat``, as stock does: in a directory that can be read but not
+        searched (mode r--) a listed name is not a file for ``isfile``.
+        """
+        files = self._files
+        if files is not None and not _CASE_INSENSITIVE and os.sep not in name and name not in files:
             return False
+        return os.path.isfile(os.path.join(self.path, name))
 
     def names(self) -> list[str]:
         """Every name in the directory in listing order, files and directories interleaved.
@@ -149,7 +153,7 @@ class Directory:
         try:
             return os.listdir(self.path)
         except OSError:
-            return [*self._files, *(child.name for child in self.dirs)]
+            return [*(self._files or ()), *(child.name for child in self.dirs)]
 
     def identity(self) -> Identity:
         if self._identity is None:
@@ -159,26 +163,23 @@ class Directory:
 
     def _scan(self) -> bool:
         """List the directory once; False (and an empty listing) if it cannot be read."""
-        self._dirs = []
-        try:
-            self._walk.scan(self)
-        except OSError:
-            # As os.walk: an unreadable directory, or one that fails mid-listing,
-            # contributes nothing, and its files are asked of stat instead.
-            self._dirs = []
-            self._files = {}
-            return False
-        self._readable = True
-        return True
+        return self._walk.scan(self)
 
 
 class _Walk:
     """The state of one walk: the ancestor chain and, for ``once``, what was seen."""
 
     def __init__(
-        self, root: str, mode: LinkMode, boundary: Optional[str], follow_outside: bool, report: Report
+        self,
+        root: str,
+        mode: LinkMode,
+        boundary: Optional[str],
+        follow_outside: bool,
+        report: Report,
+        keep_listings: bool = True,
     ) -> None:
         self.root = root
+        self.keep_listings = keep_listings
         self.mode = mode
         self.boundary = boundary
         self.follow_outside = follow_outside
@@ -214,13 +215,14 @@ class _Walk:
             self.chain_ids.setdefault(directory._identity, directory)
             self.known += 1
 
-    def pop(self) -> None:
+    def pop(self) -> Directory:
         directory = self.chain.pop()
         if self.known > len(self.chain):
             self.known -= 1
             identity = directory.identity()
             if self.chain_ids.get(identity) is directory:
                 del self.chain_ids[identity]
+        return directory
 
     def reset_chain(self, lineage_end: Optional[Directory]) -> None:
         """Make the chain the lineage ending at ``lineage_end`` (for links walked last)."""
@@ -228,20 +230,28 @@ class _Walk:
         while lineage_end is not None:
             lineage.append(lineage_end)
             lineage_end = lineage_end.parent
-        self.chain, self.chain_ids, self.known = [], {}, 0
+        self.chain.clear()
+        self.chain_ids.clear()
+        self.known = 0
         for node in reversed(lineage):
             self.push(node)
 
     def looped_ancestor(self, scanning: Directory, target: Identity) -> Optional[str]:
-        """The path of the ancestor of ``scanning`` (itself included) that ``target`` is."""
-        for node in self.chain[self.known :]:
-            self.chain_ids.setdefault(node.identity(), node)
-        self.known = len(self.chain)
-        if scanning.identity() == target:
-            return scanning.path
+        """The path of the ancestor of ``scanning`` (itself included) that ``target`` is.
+
+        The chain is asked first: a link back to a proper ancestor (``back -> ..``)
+        is then found without a ``stat`` of the directory being listed.
+        """
+        chain = self.chain
+        if self.known < len(chain):
+            for node in chain[self.known :]:
+                self.chain_ids.setdefault(node.identity(), node)
+            self.known = len(chain)
         hit = self.chain_ids.get(target)
         if hit is not None:
             return hit.path
+        if scanning.identity() == target:
+            return scanning.path
         return self._root_ancestors().get(target)
 
     def _root_ancestors(self) -> dict[Identity, str]:
@@ -261,31 +271,58 @@ class _Walk:
                 self.root_ancestors.setdefault((st.st_dev, st.st_ino), path)
         return self.root_ancestors
 
+    def tell(self, link: str, reason: Reason, other: Optional[str] = None, followed: bool = False) -> None:
+        """Report a link; nothing to do (not even ``readlink``) when nobody listens."""
+        if self.report is not _ignore:
+            self.report(LinkReport(link, _readlink(link), reason, other, followed))
+
     # -- listing ------------------------------------------------------------------
-    def scan(self, directory: Directory) -> None:
-        dirs = directory._dirs
-        assert dirs is not None
-        files = directory._files
-        join = os.path.join
-        base = directory.path
+    def scan(self, directory: Directory) -> bool:
+        """List ``directory`` into its ``_dirs`` and ``_files``; False if it cannot be read.
+
+        This loop runs once per entry of the tree, so it does no more than sort
+        the entry, which ``scandir`` answers without a system call but for links.
+        Most entries are files: ``is_file`` first sorts them with one call.
+        """
+        dirs: list[Directory] = []
+        directory._dirs = dirs
+        files: list[str] = []
+        odd: Optional[set[str]] = None
         once = self.mode == "once"
-        with os.scandir(base) as entries:
-            for entry in entries:
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                if not is_dir:
-                    files[entry.name] = entry
-                elif entry.is_symlink():
-                    child = self.vet_link(directory, entry)
-                    if child is not None:
-                        dirs.append(child)
-                else:
-                    name = entry.name
-                    child = Directory(self, join(base, name), name, directory, None, directory.outside)
-                    if not once or self.first_visit(child):
-                        dirs.append(child)
+        outside = directory.outside
+        try:
+            with os.scandir(directory.path) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_file():
+                            files.append(entry.name)
+                            continue
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if not is_dir:
+                        files.append(entry.name)
+                        if odd is None:
+                            odd = set()
+                        odd.add(entry.name)
+                    elif entry.is_symlink():
+                        child = self.vet_link(directory, entry)
+                        if child is not None:
+                            dirs.append(child)
+                    else:
+                        # entry.path is os.path.join(directory.path, entry.name), made in C.
+                        child = Directory(self, entry.path, entry.name, directory, None, outside)
+                        if not once or self.first_visit(child):
+                            dirs.append(child)
+        except OSError:
+            # As os.walk: an unreadable directory, or one that fails mid-listing,
+            # contributes nothing, and its files are asked of stat instead.
+            directory._dirs = []
+            return False
+        # A tuple of strings is untracked by the garbage collector after its first
+        # pass: with thousands of directories alive, what it must scan matters.
+        directory._files = tuple(files) if odd is None else {name: name not in odd for name in files}
+        return True
 
     def first_visit(self, child: Directory) -> bool:
         return child.identity() not in self.seen
@@ -297,22 +334,22 @@ class _Walk:
         identity = (st.st_dev, st.st_ino)
         ancestor = self.looped_ancestor(parent, identity)
         if ancestor is not None:
-            self.report(LinkReport(path, _readlink(path), "loop", ancestor))
+            self.tell(path, "loop", ancestor)
             return None
         if self.mode == "never":
-            self.report(LinkReport(path, _readlink(path), "never"))
+            self.tell(path, "never")
             return None
         outside = parent.outside
         if self.boundary is not None and not outside and not _within(os.path.realpath(path), self.boundary):
             outside = True
-            self.report(LinkReport(path, _readlink(path), "outside", self.boundary, self.follow_outside))
+            self.tell(path, "outside", self.boundary, self.follow_outside)
             if not self.follow_outside:
                 return None
         child = Directory(self, path, entry.name, parent, identity, outside)
         if self.mode == "once":
             first = self.seen.get(identity)
             if first is not None:
-                self.report(LinkReport(path, _readlink(path), "repeat", first))
+                self.tell(path, "repeat", first)
             else:
                 # Links wait until every real directory is walked, so that a
                 # directory reached both ways keeps its real path.
@@ -339,6 +376,7 @@ def walk(
     boundary: Optional[str] = None,
     follow_outside: bool = True,
     report: Optional[Report] = None,
+    keep_listings: bool = True,
 ) -> Iterator[Directory]:
     """Walk ``top`` depth first, yielding each ``Directory`` before its children.
 
@@ -347,16 +385,28 @@ def walk(
     In ``once`` mode a directory reached through a link is yielded after the
     whole real tree, as a second visit of its parent whose ``dirs`` holds only it
     and whose ``files`` is empty.
+
+    ``keep_listings=False`` is for callers that never look back: the listing of a
+    directory is dropped as soon as everything below it is walked (it is read
+    again if asked for), so the walk holds only the directories on the current
+    path and their children, as ``os.walk`` does, instead of the whole tree.
     """
     top = os.fspath(top)
-    state = _Walk(top, links, os.path.realpath(boundary) if boundary is not None else None, follow_outside, report or _ignore)
+    state = _Walk(
+        top,
+        links,
+        os.path.realpath(boundary) if boundary is not None else None,
+        follow_outside,
+        report or _ignore,
+        keep_listings,
+    )
     root = Directory(state, top, os.path.basename(top), None)
     if links == "once":
         try:
             state.seen[root.identity()] = top
         except OSError:
             return
-    if not root._scan():
+    if not state.scan(root):
         return
     yield from _descend(state, root)
     while state.deferred:
@@ -365,36 +415,50 @@ def walk(
             identity = link.identity()
             first = state.seen.get(identity)
             if first is not None:
-                state.report(LinkReport(link.path, _readlink(link.path), "repeat", first))
+                state.tell(link.path, "repeat", first)
                 continue
             state.seen[identity] = link.path
             parent = link.parent
             assert parent is not None
             revisit = Directory(state, parent.path, parent.name, parent.parent, parent._identity, parent.outside)
-            revisit._dirs, revisit._readable = [link], True
+            revisit._dirs, revisit._files = [link], ()
             state.reset_chain(parent.parent)
             yield from _descend(state, revisit)
 
 
 def _descend(state: _Walk, top: Directory) -> Iterator[Directory]:
-    """Yield ``top`` (already listed) and everything below it, keeping the chain."""
+    """Yield ``top`` (already listed) and everything below it, keeping the chain.
+
+    ``_Walk.push`` and ``_Walk.pop`` are inlined for the common case of a
+    directory whose identity nobody asked for: the chain is then a plain list.
+    """
+    chain = state.chain
+    keep = state.keep_listings
     state.push(top)
     yield top
     if state.once:
         state.enter(top)
     stack = [iter(top.dirs)]
     while stack:
-        child = next(stack[-1], None)
-        if child is None:
+        for child in stack[-1]:
+            if child._dirs is None:
+                state.scan(child)
+            if child._files is None:  # unreadable: left out, as os.walk does
+                continue
+            if child._identity is None:
+                chain.append(child)
+            else:
+                state.push(child)
+            yield child
+            if state.once:
+                state.enter(child)
+            stack.append(iter(child._dirs))  # type: ignore[arg-type]  # listed above
+            break
+        else:
             stack.pop()
-            state.pop()
-            continue
-        if child._dirs is None:
-            child._scan()
-        if not child._readable:
-            continue
-        state.push(child)
-        yield child
-        if state.once:
-            state.enter(child)
-        stack.append(iter(child.dirs))
+            done = chain.pop() if state.known < len(chain) else state.pop()
+            if not keep:
+                # Everything below ``done`` is walked: dropping its listing frees
+                # that subtree now, by reference counting, rather than leaving
+                # parent <-> child cycles for the garbage collector.
+                done._dirs = done._files = None

@@ -1,0 +1,20 @@
+"""The benchmark runs end to end at a tiny size, so it cannot rot (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from helpers import REPO, run
+
+
+def test_benchmark_quick_run(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    done = run([sys.executable, REPO / "benchmarks" / "bench.py", "--quick", "--json", results], timeout=240)
+    for heading in ("## Package discovery", "## Growth", "## Whole build_wheel", "import safe-find + run its hook"):
+        assert heading in done.stdout, done.stdout
+    data = json.loads(results.read_text())
+    assert set(data) == {"discovery", "loops", "growth", "exponents", "build", "hook"}
+    assert {"src/find_packages", "flat/find_namespace_packages"} <= set(data["discovery"])
+    assert all(times for series in data["discovery"].values() for times in series.values())
