@@ -49,7 +49,7 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=DEFAULT_PYTHON)
 def lint(session: nox.Session) -> None:
-    session.install("ruff", "mypy", "setuptools==84.2.1", "packaging", "types-setuptools")
+    session.install("ruff==0.17.6", "mypy==2.4.1", "setuptools==84.2.1", "packaging", "tomli", "types-setuptools")
     session.run("ruff", "check", "src", "tests", "tools", "benchmarks", "noxfile.py")
     session.run("ruff", "format", "--check", "src")
     session.run("mypy")

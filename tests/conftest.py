@@ -8,9 +8,8 @@ import venv
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import _hypothesis_profiles  # noqa: F401  # registers and loads the Hypothesis profile (SAFE_FIND_HYPOTHESIS)
+import pytest
 from helpers import (  # re-exported: tests may import them from either module
     EXAMPLES,
     REPO,

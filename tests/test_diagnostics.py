@@ -145,7 +145,18 @@ def frontend(name: str, venv: Path, project: Path, out: Path) -> list[Any]:
     return {
         "pip": [venv / "bin/python", "-m", "pip", "wheel", "-v", "--no-deps", "-w", out, project],
         "build": [venv / "bin/python", "-m", "build", "--wheel", "--outdir", out, project],
-        "uv": [venv / "bin/uv", "build", "--no-index", "-v", "--wheel", "--python", venv / "bin/python", "--out-dir", out, project],
+        "uv": [
+            venv / "bin/uv",
+            "build",
+            "--no-index",
+            "-v",
+            "--wheel",
+            "--python",
+            venv / "bin/python",
+            "--out-dir",
+            out,
+            project,
+        ],
     }[name]
 
 

@@ -74,8 +74,14 @@ def test_the_hook_reads_the_project_settings_and_can_be_switched_off(tmp_path: P
 def test_the_hook_entry_point_is_declared() -> None:
     from importlib.metadata import entry_points
 
-    (point,) = [ep for ep in entry_points(group="setuptools.finalize_distribution_options") if ep.name == "safe_find"]
-    assert point.load() is _plugin.finalize_distribution_options
+    found = entry_points()
+    group = "setuptools.finalize_distribution_options"
+    # Python 3.9's importlib.metadata has no select(): it returns a dict of groups.
+    points = found.select(group=group) if hasattr(found, "select") else found.get(group, [])
+    # A distribution seen twice on the path (3.9 does not de-duplicate) lists it twice.
+    ours = {ep.value: ep for ep in points if ep.name == "safe_find"}
+    assert list(ours) == ["safe_find._plugin:finalize_distribution_options"]
+    assert ours["safe_find._plugin:finalize_distribution_options"].load() is _plugin.finalize_distribution_options
 
 
 def test_backend_offers_exactly_the_hooks_of_setuptools() -> None:

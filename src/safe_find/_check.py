@@ -16,8 +16,9 @@ import logging
 import os
 import sys
 import warnings
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any
 
 from ._config import Settings, read_pyproject, settings_from_document
 from ._errors import SafeFindError
@@ -59,7 +60,7 @@ class Finding:
     report: LinkReport
     severity: str
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self.report), "severity": self.severity}
 
 
@@ -67,19 +68,19 @@ class Finding:
 class CheckResult:
     root: str
     settings: Settings
-    findings: List[Finding] = field(default_factory=list)
-    packages: List[str] = field(default_factory=list)
-    py_modules: List[str] = field(default_factory=list)
-    package_dir: Dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    packages: list[str] = field(default_factory=list)
+    py_modules: list[str] = field(default_factory=list)
+    package_dir: dict[str, str] = field(default_factory=dict)
     discovery: str = "automatic discovery"
-    notes: List[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
-    def problems(self) -> List[Finding]:
+    def problems(self) -> list[Finding]:
         """The findings a build would warn about or stop on."""
         return [finding for finding in self.findings if finding.severity in ("error", "warning")]
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         settings = {key.replace("_", "-"): value for key, value in dataclasses.asdict(self.settings).items()}
         settings.pop("project-root")
         return {
@@ -136,8 +137,8 @@ def _walked(settings: Settings) -> str:
     return "skip" if settings.outside_links in ("skip", "error") else "follow"
 
 
-def _walk_tree(root: str, settings: Settings) -> List[LinkReport]:
-    reports: List[LinkReport] = []
+def _walk_tree(root: str, settings: Settings) -> list[LinkReport]:
+    reports: list[LinkReport] = []
     tree = walk(
         root,
         links=settings.links,  # type: ignore[arg-type]  # validated by _config
@@ -156,8 +157,8 @@ def _skipped(directory: Directory) -> bool:
 
 
 def _discover(
-    root: str, settings: Settings, document: Optional[Mapping[str, Any]], result: CheckResult
-) -> List[LinkReport]:
+    root: str, settings: Settings, document: Mapping[str, Any] | None, result: CheckResult
+) -> list[LinkReport]:
     """Let setuptools read the project's configuration, with the cycle-safe walks held."""
     from setuptools.dist import Distribution
     from setuptools.errors import BaseError
@@ -189,7 +190,7 @@ def _discover(
     return list(runtime.diagnostics.reports)
 
 
-def _discovery_source(root: str, document: Optional[Mapping[str, Any]]) -> str:
+def _discovery_source(root: str, document: Mapping[str, Any] | None) -> str:
     tool = (document or {}).get("tool")
     packages = tool.get("setuptools", {}).get("packages") if isinstance(tool, Mapping) else None
     if isinstance(packages, Mapping):
@@ -220,7 +221,7 @@ def _in_directory(path: str) -> Iterator[None]:
 class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.lines: List[str] = []
+        self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         if not record.name.startswith("safe_find"):
@@ -228,11 +229,11 @@ class _Capture(logging.Handler):
 
 
 @contextlib.contextmanager
-def _captured_logs() -> Iterator[List[str]]:
+def _captured_logs() -> Iterator[list[str]]:
     """setuptools' log lines while it reads the project: shown only if it fails."""
     root = logging.getLogger()
     capture = _Capture()
-    saved: Tuple[List[logging.Handler], int] = (root.handlers[:], root.level)
+    saved: tuple[list[logging.Handler], int] = (root.handlers[:], root.level)
     root.handlers[:] = [capture]
     root.setLevel(logging.WARNING)
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Dict, List, Optional, TextIO
+from typing import Any, TextIO
 
 from ._check import CheckError, CheckResult, check
 from ._config import ConfigError
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]] = None, *, out: Optional[TextIO] = None) -> int:
+def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
     """Run ``safe-find``; ``out`` (default stdout) is a seam for tests."""
     out = out or sys.stdout
     arguments = _parser().parse_args(argv)
@@ -74,8 +74,8 @@ def main(argv: Optional[List[str]] = None, *, out: Optional[TextIO] = None) -> i
     return FOUND if result.problems else OK
 
 
-def _error_dict(error: Exception) -> Dict[str, Any]:
-    details: Dict[str, Any] = {"message": str(error)}
+def _error_dict(error: Exception) -> dict[str, Any]:
+    details: dict[str, Any] = {"message": str(error)}
     if isinstance(error, ConfigError):
         details.update(file=error.file, key=error.key, value=error.value, allowed=list(error.allowed))
     elif isinstance(error, CheckError):

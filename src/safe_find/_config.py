@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any
 
 from ._errors import SafeFindError
 
@@ -23,7 +24,7 @@ __all__ = ["CHOICES", "DEFAULTS", "ConfigError", "Settings", "load_settings", "s
 
 TABLE = "tool.safe-find"
 
-CHOICES: Mapping[str, Tuple[Any, ...]] = {
+CHOICES: Mapping[str, tuple[Any, ...]] = {
     "enabled": (True, False),
     "links": ("follow", "once", "never"),
     "on-loop": ("warn", "error", "ignore"),
@@ -76,12 +77,12 @@ class ConfigError(SafeFindError, ValueError):
     def __init__(
         self,
         file: str,
-        key: Optional[str],
+        key: str | None,
         value: object,
-        allowed: Tuple[str, ...],
+        allowed: tuple[str, ...],
         *,
         unknown_key: bool = False,
-        suggestion: Optional[str] = None,
+        suggestion: str | None = None,
     ) -> None:
         self.file = file
         self.key = key
@@ -118,7 +119,7 @@ class Settings:
     links: str = "follow"
     on_loop: str = "warn"
     outside_links: str = "warn"
-    project_root: Optional[str] = None
+    project_root: str | None = None
     source: str = "defaults"
 
     def describe(self) -> str:
@@ -127,7 +128,7 @@ class Settings:
         return ", ".join(f"{key} = {show(getattr(self, key.replace('-', '_')))}" for key in keys)
 
 
-def _close(word: object, candidates: Tuple[Any, ...]) -> Optional[str]:
+def _close(word: object, candidates: tuple[Any, ...]) -> str | None:
     if not isinstance(word, str):
         return None
     words = [str(candidate) for candidate in candidates if isinstance(candidate, str)]
@@ -139,7 +140,7 @@ def _close(word: object, candidates: Tuple[Any, ...]) -> Optional[str]:
     return show(normal[close[0]]) if close else None
 
 
-def settings_from_table(table: object, file: str, project_root: Optional[str] = None) -> Settings:
+def settings_from_table(table: object, file: str, project_root: str | None = None) -> Settings:
     """Validate one ``[tool.safe-find]`` table (already parsed) into ``Settings``."""
     keys = tuple(CHOICES)
     if not isinstance(table, Mapping):
@@ -157,7 +158,7 @@ def settings_from_table(table: object, file: str, project_root: Optional[str] = 
     return Settings(**values, project_root=project_root, source=file)
 
 
-def read_pyproject(project_root: str) -> Optional[Mapping[str, Any]]:
+def read_pyproject(project_root: str) -> Mapping[str, Any] | None:
     """The parsed ``project_root/pyproject.toml``, or None if there is none.
 
     ``tomllib.TOMLDecodeError`` goes to the caller: the build leaves it to
@@ -172,7 +173,7 @@ def read_pyproject(project_root: str) -> Optional[Mapping[str, Any]]:
         return None
 
 
-def settings_from_document(document: Optional[Mapping[str, Any]], path: str, project_root: str) -> Settings:
+def settings_from_document(document: Mapping[str, Any] | None, path: str, project_root: str) -> Settings:
     """The ``Settings`` of one parsed pyproject.toml (defaults without the table)."""
     tool = document.get("tool") if document is not None else None
     if not isinstance(tool, Mapping) or "safe-find" not in tool:

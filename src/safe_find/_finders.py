@@ -14,8 +14,9 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import PurePath
-from typing import Callable, Iterable, Iterator, Union
+from typing import Callable, Union
 
 from ._walk import Directory, LinkMode, Report, walk
 

@@ -16,7 +16,8 @@ import importlib
 import inspect
 import logging
 import os
-from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Tuple
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Callable
 
 from ._config import Settings
 from ._report import Diagnostics, SafeFindError
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 # The hook installs the replacements in every build; they import the walk, the
 # finders and the glob (``from . import ...`` below) only when a walk runs.
 
-__all__ = ["Runtime", "Target", "TARGETS", "install", "installed", "patched", "uninstall"]
+__all__ = ["TARGETS", "Runtime", "Target", "install", "installed", "patched", "uninstall"]
 
 log = logging.getLogger("safe_find")
 
@@ -53,7 +54,7 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.diagnostics = Diagnostics(settings)
-        self._options: Optional[WalkOptions] = None
+        self._options: WalkOptions | None = None
 
     @property
     def options(self) -> WalkOptions:
@@ -97,11 +98,11 @@ class Target:
         self,
         walk: str,
         module: str,
-        owner: Optional[str],
+        owner: str | None,
         attribute: str,
         fits: Callable[[Any], bool],
         make: Callable[[Any], Any],
-        fallback: Optional[str] = None,
+        fallback: str | None = None,
     ) -> None:
         self.walk = walk
         self.module = module
@@ -120,7 +121,7 @@ class Target:
         return ".".join(part for part in (self.module, self.owner, name) if part)
 
 
-def _parameters(function: Any) -> Tuple[str, ...]:
+def _parameters(function: Any) -> tuple[str, ...]:
     try:
         return tuple(inspect.signature(function).parameters)
     except (TypeError, ValueError):
@@ -130,7 +131,7 @@ def _parameters(function: Any) -> Tuple[str, ...]:
 # -- package discovery ----------------------------------------------------------------
 
 
-def _name_test(filter_object: Any) -> Tuple[Callable[[str], bool], frozenset]:
+def _name_test(filter_object: Any) -> tuple[Callable[[str], bool], frozenset[str]]:
     """A fast test equal to setuptools' filter object, and its literal patterns.
 
     setuptools 65+ keeps the patterns in ``_Filter._patterns``; older releases build
@@ -144,10 +145,10 @@ def _name_test(filter_object: Any) -> Tuple[Callable[[str], bool], frozenset]:
     return filter_object, frozenset()
 
 
-def _package_test(finder: type, stock: dict) -> Callable[[Directory, str], bool]:
+def _package_test(finder: Any, stock: dict[str, Any]) -> Callable[[Directory, str], bool]:
     from ._finders import is_namespace_package, is_package
 
-    looks = getattr(finder, "_looks_like_package")
+    looks = finder._looks_like_package
     if looks is stock.get("package"):
         return is_package
     if looks is stock.get("namespace"):
@@ -172,7 +173,7 @@ def _make_find_iter(original: Any) -> Any:
             return
         exclude_test, prune = _name_test(exclude)
         include_test, _ = _name_test(include)
-        found: List[str] = runtime.guard(
+        found: list[str] = runtime.guard(
             "package discovery",
             lambda: list(
                 iter_packages(str(where), exclude_test, include_test, _package_test(cls, stock), prune, runtime.options)
@@ -226,7 +227,7 @@ def _make_stdlib_glob(walk: str) -> Callable[[Any], Any]:
             if runtime is None or root_dir is not None or dir_fd is not None or not isinstance(pathname, str):
                 extra = {"root_dir": root_dir, "dir_fd": dir_fd, "include_hidden": include_hidden}
                 return original(pathname, recursive=recursive, **{k: v for k, v in extra.items() if v})
-            found: List[str] = runtime.guard(
+            found: list[str] = runtime.guard(
                 walk,
                 lambda: _glob_module().glob(
                     pathname, recursive=recursive, include_hidden=include_hidden, options=runtime.options
@@ -274,8 +275,10 @@ def _make_findall(original: Any) -> Any:
     return findall
 
 
-TARGETS: List[Target] = [
-    Target("package discovery", "setuptools.discovery", "PackageFinder", "_find_iter", _fits_find_iter, _make_find_iter),
+TARGETS: list[Target] = [
+    Target(
+        "package discovery", "setuptools.discovery", "PackageFinder", "_find_iter", _fits_find_iter, _make_find_iter
+    ),
     Target(
         "package data",
         "setuptools.command.build_py",
@@ -316,18 +319,19 @@ TARGETS: List[Target] = [
 
 # -- install / uninstall ----------------------------------------------------------------
 
-_state: dict = {"runtime": None, "saved": [], "unprotected": set()}
+_state: dict[str, Any] = {"runtime": None, "saved": [], "unprotected": set()}
 
 
-def _active() -> Optional[Runtime]:
-    return _state["runtime"]
+def _active() -> Runtime | None:
+    runtime: Runtime | None = _state["runtime"]
+    return runtime
 
 
 def installed() -> bool:
     return _state["runtime"] is not None
 
 
-def install(settings: Settings, targets: Optional[List[Target]] = None) -> Runtime:
+def install(settings: Settings, targets: list[Target] | None = None) -> Runtime:
     """Put the cycle-safe walks in place; a second call only swaps the settings."""
     runtime = Runtime(settings)
     if _state["runtime"] is not None:
@@ -377,7 +381,7 @@ def uninstall() -> None:
 
 
 @contextlib.contextmanager
-def patched(settings: Optional[Settings] = None) -> Iterator[Runtime]:
+def patched(settings: Settings | None = None) -> Iterator[Runtime]:
     """Cycle-safe setuptools inside the block, stock setuptools after it."""
     was_installed = installed()
     previous = _state["runtime"]

@@ -11,8 +11,9 @@ import contextlib
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from types import TracebackType
-from typing import Any, Iterator, Optional, Type
+from typing import Any
 
 from . import _patches
 from ._config import ConfigError, Settings, load_settings
@@ -26,7 +27,7 @@ _summary_registered = False
 _held: list[_patches.Runtime] = []
 
 
-def activate(project_root: Optional[str] = None, *, settings: Optional[Settings] = None) -> Optional[_patches.Runtime]:
+def activate(project_root: str | None = None, *, settings: Settings | None = None) -> _patches.Runtime | None:
     """Install the cycle-safe walks for the project at ``project_root`` (default: here).
 
     ``settings`` is a seam for tests and tools that already hold them. Raises
@@ -81,7 +82,7 @@ def _show_link_errors_plainly() -> None:
     """
     previous = sys.excepthook
 
-    def hook(kind: Type[BaseException], error: BaseException, traceback: Optional[TracebackType]) -> None:
+    def hook(kind: type[BaseException], error: BaseException, traceback: TracebackType | None) -> None:
         if isinstance(error, LinkError):
             sys.stderr.write(f"error: {error}\n")
         else:

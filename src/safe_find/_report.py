@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import logging
 import os
-from typing import TYPE_CHECKING, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING
 
 from ._config import Settings
 from ._errors import SafeFindError
@@ -30,7 +30,7 @@ FATAL = logging.ERROR + 1
 class LinkError(SafeFindError):
     """Links the project's settings make fatal (``on-loop`` or ``outside-links`` = "error")."""
 
-    def __init__(self, reports: List[LinkReport], where: str, source: str = "pyproject.toml") -> None:
+    def __init__(self, reports: list[LinkReport], where: str, source: str = "pyproject.toml") -> None:
         self.reports = reports
         self.where = where
         self.source = source
@@ -52,9 +52,9 @@ class Diagnostics:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.seen: Set[Tuple[str, str]] = set()
-        self.reports: List[LinkReport] = []
-        self.fatal: List[LinkReport] = []
+        self.seen: set[tuple[str, str]] = set()
+        self.reports: list[LinkReport] = []
+        self.fatal: list[LinkReport] = []
 
     def record(self, report: LinkReport) -> None:
         """Log ``report`` unless this build already named the same link for the same reason.
@@ -91,7 +91,7 @@ class Diagnostics:
             fatal, self.fatal = self.fatal, []
             raise LinkError(fatal, where, self.settings.source)
 
-    def summary(self) -> Optional[Tuple[int, str]]:
+    def summary(self) -> tuple[int, str] | None:
         """The closing line of a build that met links, and the level to log it at."""
         if not self.reports:
             return None
@@ -130,7 +130,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def summarize(reports: List[LinkReport]) -> str:
+def summarize(reports: list[LinkReport]) -> str:
     """One line that counts ``reports`` by what was done and why."""
     skipped = [report for report in reports if not report.followed]
     why = {

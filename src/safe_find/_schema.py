@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from importlib.resources import files
-from typing import Any, Dict
+from typing import Any
 
 __all__ = ["schema"]
 
 
-def schema(tool: str = "safe-find") -> Dict[str, Any]:
+def schema(tool: str = "safe-find") -> dict[str, Any]:
     """The schema of ``[tool.${tool}]``: safe-find's link policy (see its README)."""
     text = files("safe_find").joinpath("schema.json").read_text(encoding="utf-8")
-    loaded: Dict[str, Any] = json.loads(text)
+    loaded: dict[str, Any] = json.loads(text)
     return loaded

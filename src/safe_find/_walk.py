@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterator, Literal, Optional, Tuple, Union
+from typing import Callable, Literal, Union
 
 __all__ = ["Directory", "LinkMode", "LinkReport", "Reason", "walk"]
 
@@ -33,8 +34,8 @@ Reason = Literal["loop", "repeat", "never", "outside"]
 already walked (``once``); links are not followed (``never``); it leaves the
 project."""
 
-Identity = Tuple[int, int]
-Files = Union[Tuple[str, ...], Dict[str, bool]]
+Identity = tuple[int, int]
+Files = Union[tuple[str, ...], dict[str, bool]]
 
 # On case-insensitive file systems a file name found by ``stat`` may be absent
 # from the listing under that exact spelling; there we ask ``stat`` as stock does.
@@ -55,7 +56,7 @@ class LinkReport:
     link: str
     target: str
     reason: Reason
-    other: Optional[str] = None
+    other: str | None = None
     followed: bool = False
 
     def describe(self) -> str:
@@ -64,9 +65,9 @@ class LinkReport:
         if self.reason == "loop":
             return f"{where}: not followed, it loops back to its ancestor {self.other}"
         if self.reason == "repeat":
-            return f"{where}: not followed, {self.other} is already walked (links = \"once\")"
+            return f'{where}: not followed, {self.other} is already walked (links = "once")'
         if self.reason == "never":
-            return f"{where}: not followed (links = \"never\")"
+            return f'{where}: not followed (links = "never")'
         action = "followed" if self.followed else "not followed"
         return f"{where}: leads outside the project root {self.other}, {action}"
 
@@ -98,8 +99,8 @@ class Directory:
         walk: _Walk,
         path: str,
         name: str,
-        parent: Optional[Directory],
-        identity: Optional[Identity] = None,
+        parent: Directory | None,
+        identity: Identity | None = None,
         outside: bool = False,
     ) -> None:
         self._walk = walk
@@ -108,8 +109,8 @@ class Directory:
         self.parent = parent
         self._identity = identity
         self.outside = outside
-        self._dirs: Optional[list[Directory]] = None
-        self._files: Optional[Files] = None
+        self._dirs: list[Directory] | None = None
+        self._files: Files | None = None
 
     def __repr__(self) -> str:
         return f"Directory({self.path!r})"
@@ -173,7 +174,7 @@ class _Walk:
         self,
         root: str,
         mode: LinkMode,
-        boundary: Optional[str],
+        boundary: str | None,
         follow_outside: bool,
         report: Report,
         keep_listings: bool = True,
@@ -190,7 +191,7 @@ class _Walk:
         self.chain: list[Directory] = []
         self.chain_ids: dict[Identity, Directory] = {}
         self.known = 0
-        self.root_ancestors: Optional[dict[Identity, str]] = None
+        self.root_ancestors: dict[Identity, str] | None = None
         # For ``once``: every directory entered, and the links left for later.
         # A directory counts as entered when it is yielded, not when it is
         # listed: one listed only to look inside it (``has_file``) and then
@@ -224,7 +225,7 @@ class _Walk:
                 del self.chain_ids[identity]
         return directory
 
-    def reset_chain(self, lineage_end: Optional[Directory]) -> None:
+    def reset_chain(self, lineage_end: Directory | None) -> None:
         """Make the chain the lineage ending at ``lineage_end`` (for links walked last)."""
         lineage: list[Directory] = []
         while lineage_end is not None:
@@ -236,7 +237,7 @@ class _Walk:
         for node in reversed(lineage):
             self.push(node)
 
-    def looped_ancestor(self, scanning: Directory, target: Identity) -> Optional[str]:
+    def looped_ancestor(self, scanning: Directory, target: Identity) -> str | None:
         """The path of the ancestor of ``scanning`` (itself included) that ``target`` is.
 
         The chain is asked first: a link back to a proper ancestor (``back -> ..``)
@@ -271,7 +272,7 @@ class _Walk:
                 self.root_ancestors.setdefault((st.st_dev, st.st_ino), path)
         return self.root_ancestors
 
-    def tell(self, link: str, reason: Reason, other: Optional[str] = None, followed: bool = False) -> None:
+    def tell(self, link: str, reason: Reason, other: str | None = None, followed: bool = False) -> None:
         """Report a link; nothing to do (not even ``readlink``) when nobody listens."""
         if self.report is not _ignore:
             self.report(LinkReport(link, _readlink(link), reason, other, followed))
@@ -287,7 +288,7 @@ class _Walk:
         dirs: list[Directory] = []
         directory._dirs = dirs
         files: list[str] = []
-        odd: Optional[set[str]] = None
+        odd: set[str] | None = None
         once = self.mode == "once"
         outside = directory.outside
         try:
@@ -327,7 +328,7 @@ class _Walk:
     def first_visit(self, child: Directory) -> bool:
         return child.identity() not in self.seen
 
-    def vet_link(self, parent: Directory, entry: os.DirEntry[str]) -> Optional[Directory]:
+    def vet_link(self, parent: Directory, entry: os.DirEntry[str]) -> Directory | None:
         """Decide whether the walk may enter the directory link ``entry``."""
         path = entry.path
         st = entry.stat()
@@ -373,9 +374,9 @@ def walk(
     top: str,
     *,
     links: LinkMode = "follow",
-    boundary: Optional[str] = None,
+    boundary: str | None = None,
     follow_outside: bool = True,
-    report: Optional[Report] = None,
+    report: Report | None = None,
     keep_listings: bool = True,
 ) -> Iterator[Directory]:
     """Walk ``top`` depth first, yielding each ``Directory`` before its children.
