@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import glob as stdlib_glob
 import inspect
+import json
 import os
 import sys
 import tempfile
@@ -14,7 +15,7 @@ from typing import Union
 
 import pytest
 import setuptools
-from helpers import Link, make_tree
+from helpers import Link, make_tree, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from setuptools import glob as setuptools_glob_module
@@ -178,14 +179,30 @@ def test_links_once_walks_a_directory_reached_twice_once(tmp_path: Path) -> None
     assert sorted(found[1:]) in (["d/a1/y.txt"], ["d/a2/y.txt"])
 
 
+_GLOB_AS_NOBODY = r"""
+import glob, json, os, sys
+from safe_find import _glob
+os.chdir(sys.argv[1])
+if os.geteuid() == 0:  # drop root: chmod does not stop root
+    import pwd
+    nobody = pwd.getpwnam("nobody")
+    os.setgroups([])
+    os.setgid(nobody.pw_gid)
+    os.setuid(nobody.pw_uid)
+patterns = ("d/**", "d/**/", "d/**/x.txt", "d/*/x.txt")
+print(json.dumps({p: [_glob.glob(p, recursive=True), glob.glob(p, recursive=True)] for p in patterns}))
+"""
+
+
 def test_unreadable_directories_are_matched_but_not_listed(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root reads every directory")
+    """Real permissions: a child process enters the tree, then drops root for ``nobody``."""
     make_tree(tmp_path, {"d": {"closed": {"x.txt": "x"}, "open": {"y.txt": "y"}}})
     (tmp_path / "d" / "closed").chmod(0o311)
     try:
-        with _cwd(tmp_path):
-            for pattern in ("d/**", "d/**/", "d/**/x.txt", "d/*/x.txt"):
-                assert _glob.glob(pattern, recursive=True) == stdlib_glob.glob(pattern, recursive=True), pattern
+        result = run([sys.executable, "-c", _GLOB_AS_NOBODY, tmp_path], timeout=120)
     finally:
         (tmp_path / "d" / "closed").chmod(0o755)
+    found = json.loads(result.stdout)
+    for pattern, (ours, stock) in found.items():
+        assert ours == stock, pattern
+    assert "d/closed/x.txt" not in found["d/**/x.txt"][1], "the directory was readable after all"
