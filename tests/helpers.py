@@ -11,6 +11,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Union
 
+# Lines of Python for a child process that must meet real permissions: as root, after
+# it has imported what it needs and entered the tree, it becomes ``nobody``.
+DROP_ROOT = """
+if os.geteuid() == 0:  # drop root: chmod does not stop root
+    import pwd
+    nobody = pwd.getpwnam("nobody")
+    os.setgroups([])
+    os.setgid(nobody.pw_gid)
+    os.setuid(nobody.pw_uid)
+"""
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import Link, make_tree, run
+from helpers import DROP_ROOT, Link, make_tree, run
 from setuptools import discovery
 
 import safe_find
@@ -56,20 +56,17 @@ PKG = {"__init__.py": "", "mod.py": "x = 1\n"}
 
 # -- permissions ------------------------------------------------------------------------
 
-_AS_NOBODY = r"""
+_AS_NOBODY = (
+    r"""
 import json, os, sys
 import setuptools.discovery as discovery
 import safe_find
 from safe_find import _patches
 _patches.uninstall()
 os.chdir(sys.argv[1])
-if os.geteuid() == 0:  # drop root: chmod does not stop root
-    import pwd
-    nobody = pwd.getpwnam("nobody")
-    os.setgroups([])
-    os.setgid(nobody.pw_gid)
-    os.setuid(nobody.pw_uid)
-result = {}
+"""
+    + DROP_ROOT
+    + r"""result = {}
 for where in (".", "pkg/no_search", "pkg/no_read", "pkg/neither"):  # as a subtree and as the root
     for name, finder in (("packages", discovery.PackageFinder), ("namespaces", discovery.PEP420PackageFinder)):
         result[where + " stock " + name] = finder.find(where)
@@ -79,6 +76,7 @@ for where in (".", "pkg/no_search", "pkg/no_read", "pkg/neither"):  # as a subtr
     result[where + " os.walk"] = [[p, d, f] for p, d, f in os.walk(where, followlinks=True)]
 print(json.dumps(result))
 """
+)
 
 
 @pytest.fixture

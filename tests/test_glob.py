@@ -15,7 +15,7 @@ from typing import Union
 
 import pytest
 import setuptools
-from helpers import Link, make_tree, run
+from helpers import DROP_ROOT, Link, make_tree, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from setuptools import glob as setuptools_glob_module
@@ -179,19 +179,17 @@ def test_links_once_walks_a_directory_reached_twice_once(tmp_path: Path) -> None
     assert sorted(found[1:]) in (["d/a1/y.txt"], ["d/a2/y.txt"])
 
 
-_GLOB_AS_NOBODY = r"""
+_GLOB_AS_NOBODY = (
+    r"""
 import glob, json, os, sys
 from safe_find import _glob
 os.chdir(sys.argv[1])
-if os.geteuid() == 0:  # drop root: chmod does not stop root
-    import pwd
-    nobody = pwd.getpwnam("nobody")
-    os.setgroups([])
-    os.setgid(nobody.pw_gid)
-    os.setuid(nobody.pw_uid)
-patterns = ("d/**", "d/**/", "d/**/x.txt", "d/*/x.txt")
+"""
+    + DROP_ROOT
+    + r"""patterns = ("d/**", "d/**/", "d/**/x.txt", "d/*/x.txt")
 print(json.dumps({p: [_glob.glob(p, recursive=True), glob.glob(p, recursive=True)] for p in patterns}))
 """
+)
 
 
 def test_unreadable_directories_are_matched_but_not_listed(tmp_path: Path) -> None:
