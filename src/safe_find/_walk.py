@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Callable, Literal, Union
+from typing import Callable, Literal
 
 __all__ = ["Directory", "LinkMode", "LinkReport", "Reason", "walk"]
 
@@ -35,7 +35,6 @@ already walked (``once``); links are not followed (``never``); it leaves the
 project."""
 
 Identity = tuple[int, int]
-Files = Union[tuple[str, ...], dict[str, bool]]
 
 # On case-insensitive file systems a file name found by ``stat`` may be absent
 # from the listing under that exact spelling; there we ask ``stat`` as stock does.
@@ -89,9 +88,8 @@ class Directory:
 
     # ``_dirs`` is None until the directory is listed; ``_files`` is None until it is
     # listed, and stays None if it cannot be. ``_files`` holds the names of the
-    # entries that are not directories: a tuple when they are all regular files,
-    # else a dict of name -> is_file (broken links, FIFOs...). Names, not
-    # ``DirEntry`` objects, so that a listing costs little memory.
+    # entries that are not directories (files, broken links, FIFOs...), as a tuple:
+    # names, not ``DirEntry`` objects, so that a listing costs little memory.
     __slots__ = ("_dirs", "_files", "_identity", "_walk", "name", "outside", "parent", "path")
 
     def __init__(
@@ -110,7 +108,7 @@ class Directory:
         self._identity = identity
         self.outside = outside
         self._dirs: list[Directory] | None = None
-        self._files: Files | None = None
+        self._files: tuple[str, ...] | None = None
 
     def __repr__(self) -> str:
         return f"Directory({self.path!r})"
@@ -127,10 +125,6 @@ class Directory:
         if self._dirs is None:
             self._walk.scan(self)
         return list(self._files or ())
-
-    @property
-    def _readable(self) -> bool:
-        return self._files is not None
 
     def has_file(self, name: str) -> bool:
         """``os.path.isfile(join(path, name))``, without listing the directory for it.
@@ -161,10 +155,6 @@ class Directory:
             st = os.stat(self.path)
             self._identity = (st.st_dev, st.st_ino)
         return self._identity
-
-    def _scan(self) -> bool:
-        """List the directory once; False (and an empty listing) if it cannot be read."""
-        return self._walk.scan(self)
 
 
 class _Walk:
@@ -288,7 +278,6 @@ class _Walk:
         dirs: list[Directory] = []
         directory._dirs = dirs
         files: list[str] = []
-        odd: set[str] | None = None
         once = self.mode == "once"
         outside = directory.outside
         try:
@@ -303,9 +292,6 @@ class _Walk:
                         is_dir = False
                     if not is_dir:
                         files.append(entry.name)
-                        if odd is None:
-                            odd = set()
-                        odd.add(entry.name)
                     elif entry.is_symlink():
                         child = self.vet_link(directory, entry)
                         if child is not None:
@@ -322,7 +308,7 @@ class _Walk:
             return False
         # A tuple of strings is untracked by the garbage collector after its first
         # pass: with thousands of directories alive, what it must scan matters.
-        directory._files = tuple(files) if odd is None else {name: name not in odd for name in files}
+        directory._files = tuple(files)
         return True
 
     def first_visit(self, child: Directory) -> bool:
