@@ -6,9 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+import setuptools
 from helpers import Link, make_tree
 
-from safe_find import LinkReport, walk
+from safe_find import LinkReport, WalkOptions, find_namespace_packages, find_packages, walk
 
 ACYCLIC = {
     "a": {"__init__.py": "", "b": {"x.py": "", "c": {}}, ".hidden": {"h.txt": ""}},
@@ -145,3 +146,62 @@ def test_unreadable_root_yields_nothing(tmp_path: Path) -> None:
 def test_report_describes_link_target_and_ancestor() -> None:
     report = LinkReport("src/p/sub/p", "..", "loop", "src/p")
     assert report.describe() == "src/p/sub/p -> ..: not followed, it loops back to its ancestor src/p"
+
+
+# -- what a listing proves ---------------------------------------------------------------------
+
+
+def test_a_directory_looked_into_but_never_walked_names_none_of_its_links(tmp_path: Path) -> None:
+    """``find_packages`` lists each candidate to see its ``__init__.py``. ``data`` is no
+    package, so neither stock nor safe-find walks it: its links are none of the build's
+    business, and naming them (or failing on them with ``on-loop = "error"``) would be wrong."""
+    make_tree(tmp_path, {"pkg": {"__init__.py": "", "data": {"x.txt": "", "loop": Link(".."), "root": Link("/")}}})
+    reports: list[LinkReport] = []
+    found = find_packages(str(tmp_path), options=WalkOptions(report=reports.append))
+    assert found == setuptools.find_packages(str(tmp_path)) == ["pkg"]
+    assert reports == []
+    # Walked, the same directory names both.
+    find_namespace_packages(str(tmp_path), options=WalkOptions(report=reports.append))
+    assert sorted(os.path.basename(report.link) for report in reports) == ["loop", "root"]
+
+
+def test_has_file_answers_as_isfile_for_every_kind_of_entry(tmp_path: Path) -> None:
+    make_tree(
+        tmp_path,
+        {
+            "d": {
+                "file.py": "",
+                "to_file": Link("file.py"),
+                "dangling": Link("missing"),
+                "sub": {},
+                "to_sub": Link("sub"),
+                "loop": Link(".."),
+                "self": Link("self"),
+            }
+        },
+    )
+    os.mkfifo(tmp_path / "d" / "fifo")
+    names = [*os.listdir(tmp_path / "d"), "missing", "FILE.PY", "sub/x", ""]
+    (directory,) = (d for d in walk(str(tmp_path)) if d.name == "d")
+    for name in names:
+        assert directory.has_file(name) == os.path.isfile(os.path.join(directory.path, name)), name
+
+
+def test_a_name_missing_from_the_listing_but_listed_in_other_case_is_asked_of_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a case-insensitive file system (vfat, ext4 casefold, on Linux too) ``isfile``
+    finds ``__INIT__.PY`` by the name ``__init__.py``; the listing alone would not."""
+    make_tree(tmp_path, {"upper": {"__INIT__.PY": ""}, "none": {"mod.py": ""}})
+    asked: list[str] = []
+    isfile = os.path.isfile
+
+    def spy(path: str) -> bool:
+        asked.append(os.path.basename(os.path.dirname(path)))
+        return isfile(path)
+
+    monkeypatch.setattr(os.path, "isfile", spy)
+    by_name = {d.name: d for d in walk(str(tmp_path))}
+    assert not by_name["upper"].has_file("__init__.py")
+    assert not by_name["none"].has_file("__init__.py")
+    assert asked == ["upper"]

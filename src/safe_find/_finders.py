@@ -20,7 +20,7 @@ from typing import Callable, Union
 
 from ._walk import Directory, LinkMode, Report, walk
 
-__all__ = ["WalkOptions", "find_namespace_packages", "find_packages", "iter_packages", "name_filter"]
+__all__ = ["WalkOptions", "find_namespace_packages", "find_packages", "list_packages", "name_filter"]
 
 StrPath = Union[str, "os.PathLike[str]"]
 LooksLikePackage = Callable[[Directory, str], bool]
@@ -115,23 +115,26 @@ def is_namespace_package(_directory: Directory, _name: str) -> bool:
     return True
 
 
-def iter_packages(
+def list_packages(
     where: str,
     exclude: NameTest,
     include: NameTest,
     looks_like_package: LooksLikePackage,
     prune: frozenset[str] | set[str] = frozenset(),
     options: WalkOptions | None = None,
-) -> Iterator[str]:
-    """Yield the dotted names of the packages below ``where``, in setuptools' order.
+) -> list[str]:
+    """The dotted names of the packages below ``where``, in setuptools' order.
 
     ``prune`` holds the literal exclude patterns; a package ``p`` whose ``p*`` or
-    ``p.*`` is among them is not searched further.
+    ``p.*`` is among them is not searched further. This loop runs once per
+    directory of the tree: the common tests are made inline rather than called.
     """
     # Stock prunes below ``p`` when ``p*`` or ``p.*`` is excluded: the set of such ``p``.
     stops = {p[:-2] for p in prune if p.endswith(".*")} | {p[:-1] for p in prune if p.endswith("*")}
-    init_file = looks_like_package is is_package  # the common test, without its call
+    init_file = looks_like_package is is_package
+    namespace = looks_like_package is is_namespace_package
     every = include is _always
+    found: list[str] = []
     names: dict[Directory, str] = {}
     options = options or WalkOptions()
     # With links = "once" a link is walked last, as a second visit of its parent: a
@@ -144,7 +147,11 @@ def iter_packages(
             prefix = visited.get(directory.path, "") if visited is not None else ""
         if visited is not None:
             visited[directory.path] = prefix
-        children = directory.dirs
+        # The walk yields directories listed, their links vetted: ``dirs`` without
+        # the property's checks.
+        children: list[Directory] = directory._dirs  # type: ignore[assignment]
+        if not children:
+            continue
         kept = []
         for child in children:
             name = child.name
@@ -154,16 +161,17 @@ def iter_packages(
             if init_file:
                 if not child.has_file("__init__.py"):
                     continue
-            elif not looks_like_package(child, package):
+            elif not namespace and not looks_like_package(child, package):
                 continue
             if (every or include(package)) and not exclude(package):
-                yield package
-            if package in stops:
+                found.append(package)
+            if stops and package in stops:
                 continue
             names[child] = package + "."
             kept.append(child)
         if len(kept) != len(children):
             children[:] = kept
+    return found
 
 
 def _find(
@@ -174,15 +182,13 @@ def _find(
     options: WalkOptions | None,
 ) -> list[str]:
     excluded = (*ALWAYS_EXCLUDE, *exclude)
-    return list(
-        iter_packages(
-            os.fspath(PurePath(where)),
-            name_filter(excluded),
-            name_filter(include),
-            looks_like_package,
-            frozenset(excluded),
-            options,
-        )
+    return list_packages(
+        os.fspath(PurePath(where)),
+        name_filter(excluded),
+        name_filter(include),
+        looks_like_package,
+        frozenset(excluded),
+        options,
     )
 
 

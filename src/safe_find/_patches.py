@@ -165,7 +165,7 @@ def _make_find_iter(original: Any) -> Any:
     }
 
     def _find_iter(cls: type, where: Any, exclude: Any, include: Any) -> Iterator[str]:
-        from ._finders import iter_packages
+        from ._finders import list_packages
 
         runtime = _active()
         if runtime is None:  # uninstalled while a caller held the bound method
@@ -175,8 +175,8 @@ def _make_find_iter(original: Any) -> Any:
         include_test, _ = _name_test(include)
         found: list[str] = runtime.guard(
             "package discovery",
-            lambda: list(
-                iter_packages(str(where), exclude_test, include_test, _package_test(cls, stock), prune, runtime.options)
+            lambda: list_packages(
+                str(where), exclude_test, include_test, _package_test(cls, stock), prune, runtime.options
             ),
         )
         yield from found

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Callable, Literal
@@ -35,10 +36,37 @@ already walked (``once``); links are not followed (``never``); it leaves the
 project."""
 
 Identity = tuple[int, int]
+# A directory link as ``scan`` notes it: how many directories precede it in the
+# listing, its name, and the identity of the directory it leads to.
+_Link = tuple[int, str, Identity]
 
 # On case-insensitive file systems a file name found by ``stat`` may be absent
 # from the listing under that exact spelling; there we ask ``stat`` as stock does.
 _CASE_INSENSITIVE = sys.platform in ("darwin", "win32", "cygwin")
+
+# Elsewhere a directory is listed through ``path/.``: looking up "." inside it makes
+# the kernel check search permission on it (POSIX: it is a component of the path
+# prefix), so a listing read that way proves that ``stat`` reaches every name it
+# holds, and ``has_file`` answers from it without a system call. A directory that
+# can be listed but not searched (mode r--) is listed by its plain path instead,
+# as ``os.walk`` lists it, and there ``has_file`` asks ``stat``, which says no.
+# It also takes a path short enough for ``stat`` to accept any name joined to it:
+# near PATH_MAX, "." fits where "__init__.py" does not.
+_TRUST_LISTING = not _CASE_INSENSITIVE
+_SEP, _ALTSEP = os.sep, os.altsep
+_SEPARATORS = _SEP + (_ALTSEP or "")
+_PATH_MAX = 4096 if sys.platform.startswith("linux") else 1024  # bytes, with the final NUL
+_NAME_MAX = 255  # bytes
+
+
+# A path shorter than this many characters has room (a character is at most 4 bytes).
+_SHORT = (_PATH_MAX - 1 - _NAME_MAX) // 4 if _TRUST_LISTING else 0
+_PROBE = os.sep + "."
+
+
+def _room_for_any_name(path: str) -> bool:
+    """Whether a listing of ``path`` can be trusted: ``join(path, name)`` stays below PATH_MAX."""
+    return _TRUST_LISTING and len(os.fsencode(path)) + 1 + _NAME_MAX < _PATH_MAX
 
 
 @dataclass(frozen=True)
@@ -86,11 +114,20 @@ class Directory:
     from it to prune, as with the ``dirnames`` list of ``os.walk``.
     """
 
-    # ``_dirs`` is None until the directory is listed; ``_files`` is None until it is
-    # listed, and stays None if it cannot be. ``_files`` holds the names of the
-    # entries that are not directories (files, broken links, FIFOs...), as a tuple:
-    # names, not ``DirEntry`` objects, so that a listing costs little memory.
-    __slots__ = ("_dirs", "_files", "_identity", "_walk", "name", "outside", "parent", "path")
+    # ``_dirs`` is None until the directory is listed, and ``scan`` sets the rest:
+    # ``_files`` holds the names of the entries that are not directories (files,
+    # broken links, FIFOs...), as a tuple of names, not ``DirEntry`` objects, so that
+    # a listing costs little memory; it is None if the directory cannot be listed.
+    # ``_not_files`` holds those of them that ``isfile`` rejects, or is None when the
+    # listing cannot vouch for ``isfile`` (see ``_TRUST_LISTING``). ``_links`` holds
+    # the directory links the listing met until ``vet`` decides them, at the
+    # directory's own visit: a directory listed only to look inside it
+    # (``has_file``) and never walked reports none of its links.
+    __slots__ = ("_dirs", "_files", "_identity", "_links", "_not_files", "_walk", "name", "outside", "parent", "path")
+    _dirs: list[Directory] | None
+    _files: tuple[str, ...] | None
+    _not_files: tuple[str, ...] | None
+    _links: list[_Link] | None
 
     def __init__(
         self,
@@ -107,8 +144,7 @@ class Directory:
         self.parent = parent
         self._identity = identity
         self.outside = outside
-        self._dirs: list[Directory] | None = None
-        self._files: tuple[str, ...] | None = None
+        self._dirs = None
 
     def __repr__(self) -> str:
         return f"Directory({self.path!r})"
@@ -117,6 +153,8 @@ class Directory:
     def dirs(self) -> list[Directory]:
         if self._dirs is None:
             self._walk.scan(self)
+        if self._links is not None:
+            self._walk.vet(self)
         return self._dirs  # type: ignore[return-value]  # scan always sets it
 
     @property
@@ -127,15 +165,23 @@ class Directory:
         return list(self._files or ())
 
     def has_file(self, name: str) -> bool:
-        """``os.path.isfile(join(path, name))``, without listing the directory for it.
+        """``os.path.isfile(join(path, name))``, answered from the directory's listing.
 
-        A listing already read answers "no" for a name it lacks. A name it has is
-        asked of ``stat``, as stock does: in a directory that can be read but not
-        searched (mode r--) a listed name is not a file for ``isfile``.
+        The directory is listed if it was not (a directory asked about is usually
+        walked next). ``stat`` is asked only where the listing cannot vouch for
+        the answer: the directory could not be listed through ``path/.``, or the
+        name is missing but a spelling of it that differs in case is listed (a
+        case-insensitive file system would find it).
         """
-        files = self._files
-        if files is not None and not _CASE_INSENSITIVE and os.sep not in name and name not in files:
-            return False
+        if self._dirs is None:
+            self._walk.scan(self)
+        not_files = self._not_files
+        if not_files is not None and _SEP not in name and (_ALTSEP is None or _ALTSEP not in name):
+            files: tuple[str, ...] = self._files  # type: ignore[assignment]  # listed
+            if name in files:
+                return name not in not_files
+            if not _case_variant_listed(name, files):
+                return False
         return os.path.isfile(os.path.join(self.path, name))
 
     def names(self) -> list[str]:
@@ -190,7 +236,7 @@ class _Walk:
         self.once = mode == "once"
         self.seen: dict[Identity, str] = {}
         self.pending: dict[Directory, list[Directory]] = {}
-        self.deferred: list[Directory] = []
+        self.deferred: deque[Directory] = deque()
 
     def enter(self, directory: Directory) -> None:
         """(``once``) ``directory`` was yielded: mark it seen, queue its links for last."""
@@ -273,16 +319,29 @@ class _Walk:
 
         This loop runs once per entry of the tree, so it does no more than sort
         the entry, which ``scandir`` answers without a system call but for links.
-        Most entries are files: ``is_file`` first sorts them with one call.
+        Most entries are files: ``is_file`` first sorts them with one call. (Mapping
+        ``is_file`` over a listing in C measured slower than this loop.) Links are
+        only noted here, with their place among the directories; ``vet`` decides
+        them when the directory is visited.
         """
         dirs: list[Directory] = []
         directory._dirs = dirs
         files: list[str] = []
-        once = self.mode == "once"
-        outside = directory.outside
+        not_files: list[str] | None = None
+        links: list[_Link] | None = None
+        path = directory.path
+        base = None  # what os.path.join(path, name) puts before a name, once needed
+        trusted = len(path) < _SHORT or _room_for_any_name(path)
         try:
-            with os.scandir(directory.path) as entries:
-                for entry in entries:
+            try:
+                listing = os.scandir(path + _PROBE if trusted else path)
+            except OSError:
+                if not trusted:
+                    raise
+                trusted = False
+                listing = os.scandir(path)
+            with listing:
+                for entry in listing:
                     try:
                         if entry.is_file():
                             files.append(entry.name)
@@ -290,39 +349,68 @@ class _Walk:
                         is_dir = entry.is_dir()
                     except OSError:
                         is_dir = False
+                    name = entry.name
                     if not is_dir:
-                        files.append(entry.name)
+                        files.append(name)
+                        if not_files is None:
+                            not_files = []
+                        not_files.append(name)
                     elif entry.is_symlink():
-                        child = self.vet_link(directory, entry)
-                        if child is not None:
-                            dirs.append(child)
+                        st = entry.stat()  # the one is_dir made, kept by the entry
+                        if links is None:
+                            links = []
+                        links.append((len(dirs), name, (st.st_dev, st.st_ino)))
                     else:
-                        # entry.path is os.path.join(directory.path, entry.name), made in C.
-                        child = Directory(self, entry.path, entry.name, directory, None, outside)
-                        if not once or self.first_visit(child):
-                            dirs.append(child)
+                        if base is None:
+                            base = path if path[-1] in _SEPARATORS else path + os.sep
+                        dirs.append(Directory(self, base + name, name, directory, None, directory.outside))
         except OSError:
             # As os.walk: an unreadable directory, or one that fails mid-listing,
             # contributes nothing, and its files are asked of stat instead.
             directory._dirs = []
+            directory._files = directory._not_files = directory._links = None
             return False
         # A tuple of strings is untracked by the garbage collector after its first
         # pass: with thousands of directories alive, what it must scan matters.
         directory._files = tuple(files)
+        directory._not_files = (tuple(not_files) if not_files else ()) if trusted else None
+        directory._links = links if links is not None or not self.once else []
         return True
+
+    def vet(self, directory: Directory) -> None:
+        """Decide the links of a listed directory, at its visit: report the ones not
+        to follow, put the others in ``dirs`` at their place in the listing. With
+        ``once``, links wait for later and real directories seen before are dropped."""
+        links = directory._links
+        directory._links = None
+        if links is None:
+            return
+        dirs: list[Directory] = directory._dirs  # type: ignore[assignment]  # listed
+        if self.once:
+            for _, name, identity in links:
+                self.vet_link(directory, name, identity)
+            kept = [child for child in dirs if self.first_visit(child)]
+            if len(kept) != len(dirs):
+                dirs[:] = kept
+            return
+        inserted = 0
+        for position, name, identity in links:
+            child = self.vet_link(directory, name, identity)
+            if child is not None:
+                dirs.insert(position + inserted, child)
+                inserted += 1
 
     def first_visit(self, child: Directory) -> bool:
         return child.identity() not in self.seen
 
-    def vet_link(self, parent: Directory, entry: os.DirEntry[str]) -> Directory | None:
-        """Decide whether the walk may enter the directory link ``entry``."""
-        path = entry.path
-        st = entry.stat()
-        identity = (st.st_dev, st.st_ino)
+    def vet_link(self, parent: Directory, name: str, identity: Identity) -> Directory | None:
+        """The directory to enter through the link ``name`` of ``parent``, if any."""
         ancestor = self.looped_ancestor(parent, identity)
         if ancestor is not None:
-            self.tell(path, "loop", ancestor)
+            if self.report is not _ignore:  # the common case of a looping tree: no path made
+                self.tell(_join(parent.path, name), "loop", ancestor)
             return None
+        path = _join(parent.path, name)
         if self.mode == "never":
             self.tell(path, "never")
             return None
@@ -332,8 +420,8 @@ class _Walk:
             self.tell(path, "outside", self.boundary, self.follow_outside)
             if not self.follow_outside:
                 return None
-        child = Directory(self, path, entry.name, parent, identity, outside)
-        if self.mode == "once":
+        child = Directory(self, path, name, parent, identity, outside)
+        if self.once:
             first = self.seen.get(identity)
             if first is not None:
                 self.tell(path, "repeat", first)
@@ -345,11 +433,21 @@ class _Walk:
         return child
 
 
+def _join(path: str, name: str) -> str:
+    """``os.path.join(path, name)`` for a non-empty ``path`` and a plain ``name``."""
+    return path + name if path[-1] in _SEPARATORS else path + os.sep + name
+
+
 def _readlink(path: str) -> str:
     try:
         return os.readlink(path)
     except OSError:
         return "?"
+
+
+def _case_variant_listed(name: str, names: tuple[str, ...]) -> bool:
+    """Whether ``names`` holds ``name`` spelt with other cases (one pass, in C)."""
+    return bool(names) and f"\0{name.casefold()}\0" in "\0".join(("", *names, "")).casefold()
 
 
 def _within(path: str, root: str) -> bool:
@@ -379,6 +477,8 @@ def walk(
     path and their children, as ``os.walk`` does, instead of the whole tree.
     """
     top = os.fspath(top)
+    if not top:  # as os.walk(""): nothing to list
+        return
     state = _Walk(
         top,
         links,
@@ -395,57 +495,72 @@ def walk(
             return
     if not state.scan(root):
         return
-    yield from _descend(state, root)
-    while state.deferred:
-        pending, state.deferred = state.deferred, []
-        for link in pending:
-            identity = link.identity()
-            first = state.seen.get(identity)
-            if first is not None:
-                state.tell(link.path, "repeat", first)
-                continue
-            state.seen[identity] = link.path
-            parent = link.parent
-            assert parent is not None
-            revisit = Directory(state, parent.path, parent.name, parent.parent, parent._identity, parent.outside)
-            revisit._dirs, revisit._files = [link], ()
-            state.reset_chain(parent.parent)
-            yield from _descend(state, revisit)
-
-
-def _descend(state: _Walk, top: Directory) -> Iterator[Directory]:
-    """Yield ``top`` (already listed) and everything below it, keeping the chain.
-
-    ``_Walk.push`` and ``_Walk.pop`` are inlined for the common case of a
-    directory whose identity nobody asked for: the chain is then a plain list.
-    """
+    state.vet(root)
+    # The descent is written out here rather than delegated to a helper generator:
+    # every directory then crosses one generator frame instead of two.
+    # ``_Walk.push`` and ``_Walk.pop`` are inlined for the common case of a
+    # directory whose identity nobody asked for: the chain is then a plain list.
     chain = state.chain
-    keep = state.keep_listings
-    state.push(top)
-    yield top
-    if state.once:
-        state.enter(top)
-    stack = [iter(top.dirs)]
-    while stack:
-        for child in stack[-1]:
-            if child._dirs is None:
-                state.scan(child)
-            if child._files is None:  # unreadable: left out, as os.walk does
-                continue
-            if child._identity is None:
-                chain.append(child)
+    once = state.once
+    visit: Directory | None = root
+    while visit is not None:
+        state.push(visit)
+        yield visit
+        if once:
+            state.enter(visit)
+        stack = [iter(visit.dirs)]
+        while stack:
+            for child in stack[-1]:
+                if child._dirs is None:
+                    state.scan(child)
+                if child._files is None:  # unreadable: left out, as os.walk does
+                    continue
+                if child._links is not None:
+                    state.vet(child)
+                if child._identity is None:
+                    chain.append(child)
+                else:
+                    state.push(child)
+                yield child
+                if once:
+                    state.enter(child)
+                if child._dirs:
+                    stack.append(iter(child._dirs))
+                    break
+                # Nothing below: done with ``child`` here, without a turn of the stack.
+                if state.known < len(chain):
+                    chain.pop()
+                else:
+                    state.pop()
+                if not keep_listings:
+                    child._dirs = child._files = None
             else:
-                state.push(child)
-            yield child
-            if state.once:
-                state.enter(child)
-            stack.append(iter(child._dirs))  # type: ignore[arg-type]  # listed above
-            break
-        else:
-            stack.pop()
-            done = chain.pop() if state.known < len(chain) else state.pop()
-            if not keep:
-                # Everything below ``done`` is walked: dropping its listing frees
-                # that subtree now, by reference counting, rather than leaving
-                # parent <-> child cycles for the garbage collector.
-                done._dirs = done._files = None
+                stack.pop()
+                done = chain.pop() if state.known < len(chain) else state.pop()
+                if not keep_listings:
+                    # Everything below ``done`` is walked: dropping its listing frees
+                    # that subtree now, by reference counting, rather than leaving
+                    # parent <-> child cycles for the garbage collector.
+                    done._dirs = done._files = None
+        visit = _next_revisit(state) if once else None
+
+
+def _next_revisit(state: _Walk) -> Directory | None:
+    """(``once``) The next link left for last, as a second visit of its parent."""
+    deferred = state.deferred
+    while deferred:
+        link = deferred.popleft()
+        identity = link.identity()
+        first = state.seen.get(identity)
+        if first is not None:
+            state.tell(link.path, "repeat", first)
+            continue
+        state.seen[identity] = link.path
+        parent = link.parent
+        assert parent is not None
+        revisit = Directory(state, parent.path, parent.name, parent.parent, parent._identity, parent.outside)
+        revisit._dirs, revisit._files = [link], ()
+        revisit._not_files = revisit._links = None
+        state.reset_chain(parent.parent)
+        return revisit
+    return None
