@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import setuptools
-from helpers import Link, make_tree
+from helpers import Link, make_tree, run
 from setuptools import build_meta as stock_backend
 from setuptools import discovery
 
@@ -112,3 +114,44 @@ def test_backend_hook_runs_setup_py_with_the_walks_in_place(tmp_path: Path, monk
     monkeypatch.chdir(project)
     assert build_meta.get_requires_for_build_wheel() == []
     assert _patches.installed()
+
+
+_LATE_IMPORT = r"""
+import glob, json, sys, types
+import setuptools.build_meta  # what a frontend imports before any hook runs
+from safe_find import _patches, _plugin
+
+COMMANDS = ("setuptools.command.build_py", "setuptools.command.egg_info")
+result = {"before_hook": [name for name in COMMANDS if name in sys.modules]}
+_plugin.finalize_distribution_options(types.SimpleNamespace(src_root=sys.argv[1]))
+result["after_hook"] = [name for name in COMMANDS if name in sys.modules]
+result["finder_waits"] = _patches._after_import in sys.meta_path
+import setuptools.command.build_py as build_py
+result["build_py_patched"] = build_py.glob is not glob.glob and build_py.glob.__wrapped__ is glob.glob
+result["finder_still_waits"] = _patches._after_import in sys.meta_path
+import setuptools.command.egg_info as egg_info
+result["egg_info_patched"] = "safe_find" in egg_info.glob.__code__.co_filename
+result["finder_gone"] = _patches._after_import not in sys.meta_path
+loaders = {type(build_py.__loader__).__name__, type(build_py.__spec__.loader).__name__}
+result["own_loader"] = loaders == {"SourceFileLoader"}
+_patches.uninstall()
+result["restored"] = build_py.glob is glob.glob
+print(json.dumps(result))
+"""
+
+
+def test_the_hook_patches_command_modules_when_they_are_imported_not_before(tmp_path: Path) -> None:
+    """Importing setuptools' command modules only to patch them would cost every build
+    about 10 ms: the hook leaves them to their first import and patches them then."""
+    result = run([sys.executable, "-c", _LATE_IMPORT, str(tmp_path)], timeout=60)
+    assert json.loads(result.stdout) == {
+        "before_hook": [],
+        "after_hook": [],
+        "finder_waits": True,
+        "build_py_patched": True,
+        "finder_still_waits": True,
+        "egg_info_patched": True,
+        "finder_gone": True,
+        "own_loader": True,
+        "restored": True,
+    }

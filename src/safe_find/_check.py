@@ -81,7 +81,7 @@ class CheckResult:
         return [finding for finding in self.findings if finding.severity in ("error", "warning")]
 
     def as_dict(self) -> dict[str, Any]:
-        settings = {key.replace("_", "-"): value for key, value in dataclasses.asdict(self.settings).items()}
+        settings = {key.replace("_", "-"): value for key, value in self.settings._asdict().items()}
         settings.pop("project-root")
         return {
             "project": self.root,
@@ -113,13 +113,13 @@ def check(path: str) -> CheckResult:
     settings = settings_from_document(document, pyproject, root)
     result = CheckResult(root, settings)
     # With safe-find switched off, setuptools' own walks run: a loop hangs the build.
-    judged = settings if settings.enabled else dataclasses.replace(settings, on_loop="error", outside_links="follow")
+    judged = settings if settings.enabled else settings._replace(on_loop="error", outside_links="follow")
     if not settings.enabled:
         result.notes.append(
             "safe-find is disabled (enabled = false): setuptools' own walks run, and never finish on a link loop."
         )
     # The walks of the check never stop: a fatal link is judged, not raised.
-    walked = dataclasses.replace(settings, enabled=True, on_loop="warn", outside_links=_walked(settings))
+    walked = settings._replace(enabled=True, on_loop="warn", outside_links=_walked(settings))
     reports = _walk_tree(root, walked) + _discover(root, walked, document, result)
     diagnostics = Diagnostics(judged)
     seen = set()

@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._errors import SafeFindError
 
@@ -110,10 +109,13 @@ class ConfigError(SafeFindError, ValueError):
         return f"{text}{guess} Without the key, safe-find uses {show(DEFAULTS[self.key])}."
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What a project asked of safe-find; the defaults change nothing setuptools does
-    except breaking loops (with a warning) and naming links that leave the project."""
+    except breaking loops (with a warning) and naming links that leave the project.
+
+    A named tuple rather than a frozen dataclass: the hook of every build imports
+    this module, and the dataclass decorator costs about a millisecond there.
+    """
 
     enabled: bool = True
     links: str = "follow"
