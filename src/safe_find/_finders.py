@@ -152,25 +152,24 @@ def list_packages(
         children: list[Directory] = directory._dirs  # type: ignore[assignment]
         if not children:
             continue
-        kept = []
+        pruned: list[Directory] = []
         for child in children:
             name = child.name
-            if "." in name:
-                continue
             package = prefix + name
-            if init_file:
-                if not child.has_file("__init__.py"):
-                    continue
-            elif not namespace and not looks_like_package(child, package):
+            if "." in name or not (
+                child.has_file("__init__.py") if init_file else namespace or looks_like_package(child, package)
+            ):
+                pruned.append(child)
                 continue
             if (every or include(package)) and not exclude(package):
                 found.append(package)
             if stops and package in stops:
+                pruned.append(child)
                 continue
             names[child] = package + "."
-            kept.append(child)
-        if len(kept) != len(children):
-            children[:] = kept
+        if pruned:
+            left_out = set(pruned)
+            children[:] = [child for child in children if child not in left_out]
     return found
 
 
