@@ -317,65 +317,72 @@ class _Walk:
     def scan(self, directory: Directory) -> bool:
         """List ``directory`` into its ``_dirs`` and ``_files``; False if it cannot be read.
 
-        This loop runs once per entry of the tree, so it does no more than sort
-        the entry, which ``scandir`` answers without a system call but for links.
-        Most entries are files: ``is_file`` first sorts them with one call. (Mapping
-        ``is_file`` over a listing in C measured slower than this loop.) Links are
-        only noted here, with their place among the directories; ``vet`` decides
-        them when the directory is visited.
+        This runs once per directory and its loop once per entry of the tree, so
+        both do as little as they can: the loop only sorts the entry, which
+        ``scandir`` answers without a system call but for links; most entries are
+        files, and ``is_file`` first sorts them with one call. (Mapping ``is_file``
+        over a listing in C measured slower than this loop.) Links are only noted
+        here, with their place among the directories; ``vet`` decides them when
+        the directory is visited.
         """
-        dirs: list[Directory] = []
-        directory._dirs = dirs
-        files: list[str] = []
-        not_files: list[str] | None = None
-        links: list[_Link] | None = None
         path = directory.path
-        base = None  # what os.path.join(path, name) puts before a name, once needed
         trusted = len(path) < _SHORT or _room_for_any_name(path)
         try:
-            try:
-                listing = os.scandir(path + _PROBE if trusted else path)
-            except OSError:
-                if not trusted:
-                    raise
-                trusted = False
-                listing = os.scandir(path)
-            with listing:
-                for entry in listing:
-                    try:
-                        if entry.is_file():
-                            files.append(entry.name)
-                            continue
-                        is_dir = entry.is_dir()
-                    except OSError:
-                        is_dir = False
-                    name = entry.name
-                    if not is_dir:
-                        files.append(name)
-                        if not_files is None:
-                            not_files = []
-                        not_files.append(name)
-                    elif entry.is_symlink():
-                        st = entry.stat()  # the one is_dir made, kept by the entry
-                        if links is None:
-                            links = []
-                        links.append((len(dirs), name, (st.st_dev, st.st_ino)))
-                    else:
-                        if base is None:
-                            base = path if path[-1] in _SEPARATORS else path + os.sep
-                        dirs.append(Directory(self, base + name, name, directory, None, directory.outside))
+            listing = os.scandir(path + _PROBE if trusted else path)
         except OSError:
-            # As os.walk: an unreadable directory, or one that fails mid-listing,
-            # contributes nothing, and its files are asked of stat instead.
-            directory._dirs = []
-            directory._files = directory._not_files = directory._links = None
+            try:  # by its plain path, as os.walk lists it: mode r--, a path near PATH_MAX
+                listing = os.scandir(path)
+            except OSError:
+                self.unreadable(directory)
+                return False
+            trusted = False
+        dirs: list[Directory] = []
+        files: list[str] = []
+        not_files = links = base = None
+        try:
+            for entry in listing:
+                try:
+                    if entry.is_file():
+                        files.append(entry.name)
+                        continue
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                name = entry.name
+                if not is_dir:
+                    files.append(name)
+                    if not_files is None:
+                        not_files = []
+                    not_files.append(name)
+                elif entry.is_symlink():
+                    st = entry.stat()  # the one is_dir made, kept by the entry
+                    if links is None:
+                        links = []
+                    links.append((len(dirs), name, (st.st_dev, st.st_ino)))
+                else:
+                    if base is None:
+                        base = path if path[-1] in _SEPARATORS else path + os.sep
+                    dirs.append(Directory(self, base + name, name, directory, None, directory.outside))
+        except OSError:
+            # As os.walk: a directory that fails mid-listing contributes nothing.
+            self.unreadable(directory)
             return False
+        finally:
+            listing.close()
+        directory._dirs = dirs
         # A tuple of strings is untracked by the garbage collector after its first
         # pass: with thousands of directories alive, what it must scan matters.
         directory._files = tuple(files)
-        directory._not_files = (tuple(not_files) if not_files else ()) if trusted else None
-        directory._links = links if links is not None or not self.once else []
+        directory._not_files = None if not trusted else () if not_files is None else tuple(not_files)
+        directory._links = [] if links is None and self.once else links
         return True
+
+    @staticmethod
+    def unreadable(directory: Directory) -> None:
+        """As os.walk: a directory that cannot be listed contributes nothing, and its
+        files are asked of ``stat`` instead."""
+        directory._dirs = []
+        directory._files = directory._not_files = directory._links = None
 
     def vet(self, directory: Directory) -> None:
         """Decide the links of a listed directory, at its visit: report the ones not
