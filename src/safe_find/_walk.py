@@ -54,6 +54,7 @@ _CASE_INSENSITIVE = sys.platform in ("darwin", "win32", "cygwin")
 # near PATH_MAX, "." fits where "__init__.py" does not.
 _TRUST_LISTING = not _CASE_INSENSITIVE
 _SEP, _ALTSEP = os.sep, os.altsep
+_NO_DIRS: tuple[()] = ()  # the listing of directories of a directory without any
 _SEPARATORS = _SEP + (_ALTSEP or "")
 _PATH_MAX = 4096 if sys.platform.startswith("linux") else 1024  # bytes, with the final NUL
 _NAME_MAX = 255  # bytes
@@ -124,7 +125,7 @@ class Directory:
     # directory's own visit: a directory listed only to look inside it
     # (``has_file``) and never walked reports none of its links.
     __slots__ = ("_dirs", "_files", "_identity", "_links", "_not_files", "_walk", "name", "outside", "parent", "path")
-    _dirs: list[Directory] | None
+    _dirs: list[Directory] | tuple[()] | None
     _files: tuple[str, ...] | None
     _not_files: tuple[str, ...] | None
     _links: list[_Link] | None
@@ -155,7 +156,10 @@ class Directory:
             self._walk.scan(self)
         if self._links is not None:
             self._walk.vet(self)
-        return self._dirs  # type: ignore[return-value]  # scan always sets it
+        dirs = self._dirs
+        if dirs is _NO_DIRS:  # a list of its own, for the caller to prune
+            dirs = self._dirs = []
+        return dirs  # type: ignore[return-value]  # scan always sets it
 
     @property
     def files(self) -> list[str]:
@@ -336,9 +340,10 @@ class _Walk:
                 self.unreadable(directory)
                 return False
             trusted = False
-        dirs: list[Directory] = []
+        dirs: list[Directory] | None = None  # made with ``base``, at the first directory
         files: list[str] = []
-        not_files = links = base = None
+        not_files = links = None
+        base = ""
         try:
             for entry in listing:
                 try:
@@ -358,10 +363,11 @@ class _Walk:
                     st = entry.stat()  # the one is_dir made, kept by the entry
                     if links is None:
                         links = []
-                    links.append((len(dirs), name, (st.st_dev, st.st_ino)))
+                    links.append((0 if dirs is None else len(dirs), name, (st.st_dev, st.st_ino)))
                 else:
-                    if base is None:
+                    if dirs is None:
                         base = path if path[-1] in _SEPARATORS else path + os.sep
+                        dirs = []
                     dirs.append(Directory(self, base + name, name, directory, None, directory.outside))
         except OSError:
             # As os.walk: a directory that fails mid-listing contributes nothing.
@@ -369,7 +375,9 @@ class _Walk:
             return False
         finally:
             listing.close()
-        directory._dirs = dirs
+        # Most directories hold no directory: they share one empty listing, and the
+        # garbage collector has one object fewer to count per directory.
+        directory._dirs = _NO_DIRS if dirs is None else dirs
         # A tuple of strings is untracked by the garbage collector after its first
         # pass: with thousands of directories alive, what it must scan matters.
         directory._files = tuple(files)
@@ -392,19 +400,22 @@ class _Walk:
         directory._links = None
         if links is None:
             return
-        dirs: list[Directory] = directory._dirs  # type: ignore[assignment]  # listed
+        listed = directory._dirs
+        assert listed is not None  # vetted after scan
         if self.once:
             for _, name, identity in links:
                 self.vet_link(directory, name, identity)
-            kept = [child for child in dirs if self.first_visit(child)]
-            if len(kept) != len(dirs):
-                dirs[:] = kept
+            kept = [child for child in listed if self.first_visit(child)]
+            if len(kept) != len(listed):
+                directory._dirs = kept
             return
         inserted = 0
         for position, name, identity in links:
             child = self.vet_link(directory, name, identity)
             if child is not None:
-                dirs.insert(position + inserted, child)
+                if isinstance(listed, tuple):  # _NO_DIRS
+                    listed = directory._dirs = []
+                listed.insert(position + inserted, child)
                 inserted += 1
 
     def first_visit(self, child: Directory) -> bool:
