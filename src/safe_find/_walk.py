@@ -180,11 +180,12 @@ class Directory:
         if self._dirs is None:
             self._walk.scan(self)
         not_files = self._not_files
-        if not_files is not None and _SEP not in name and (_ALTSEP is None or _ALTSEP not in name):
+        if not_files is not None:
             files: tuple[str, ...] = self._files  # type: ignore[assignment]  # listed
-            if name in files:
+            if name in files:  # a listed name is one entry, never a path below it
                 return name not in not_files
-            if not _case_variant_listed(name, files):
+            plain = _SEP not in name and (_ALTSEP is None or _ALTSEP not in name)
+            if plain and not _case_variant_listed(name, files):
                 return False
         return os.path.isfile(os.path.join(self.path, name))
 
