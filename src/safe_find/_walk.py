@@ -17,6 +17,7 @@ directories that cannot be listed silently left out, and the caller may prune
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections import deque
@@ -469,6 +470,14 @@ def _case_variant_listed(name: str, names: tuple[str, ...]) -> bool:
     return bool(names) and f"\0{name.casefold()}\0" in "\0".join(("", *names, "")).casefold()
 
 
+@functools.lru_cache(maxsize=32)
+def _real_boundary(path: str) -> str:
+    """``os.path.realpath(path)``, once per process and boundary: it costs a ``stat`` per
+    component of the path, and a build starts a walk per glob pattern, thousands of
+    them for a project with many packages."""
+    return os.path.realpath(path)
+
+
 def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
@@ -501,7 +510,7 @@ def walk(
     state = _Walk(
         top,
         links,
-        os.path.realpath(boundary) if boundary is not None else None,
+        _real_boundary(boundary) if boundary is not None else None,
         follow_outside,
         report or _ignore,
         keep_listings,
