@@ -55,7 +55,6 @@ _CASE_INSENSITIVE = sys.platform in ("darwin", "win32", "cygwin")
 # near PATH_MAX, "." fits where "__init__.py" does not.
 _TRUST_LISTING = not _CASE_INSENSITIVE
 _SEP, _ALTSEP = os.sep, os.altsep
-_NO_DIRS: tuple[()] = ()  # the listing of directories of a directory without any
 _SEPARATORS = _SEP + (_ALTSEP or "")
 _PATH_MAX = 4096 if sys.platform.startswith("linux") else 1024  # bytes, with the final NUL
 _NAME_MAX = 255  # bytes
@@ -63,7 +62,8 @@ _NAME_MAX = 255  # bytes
 
 # A path shorter than this many characters has room (a character is at most 4 bytes).
 _SHORT = (_PATH_MAX - 1 - _NAME_MAX) // 4 if _TRUST_LISTING else 0
-_PROBE = os.sep + "."
+_PROBE = _SEP + "."
+_NO_DIRS: tuple[()] = ()  # what a directory without subdirectories lists as ``_dirs``
 
 
 def _room_for_any_name(path: str) -> bool:
