@@ -155,10 +155,22 @@ def list_packages(
         pruned: list[Directory] = []
         for child in children:
             name = child.name
+            if "." in name:
+                pruned.append(child)
+                continue
             package = prefix + name
-            if "." in name or not (
-                child.has_file("__init__.py") if init_file else namespace or looks_like_package(child, package)
-            ):
+            if init_file:
+                # child.has_file("__init__.py"), its common case inline (this runs once
+                # per candidate): a listing that vouches for isfile and holds the name.
+                if child._dirs is None:
+                    child._walk.scan(child)
+                listed = child._not_files
+                looks = (
+                    listed is not None and "__init__.py" in child._files and "__init__.py" not in listed  # type: ignore[operator]
+                ) or child.has_file("__init__.py")
+            else:
+                looks = namespace or looks_like_package(child, package)
+            if not looks:
                 pruned.append(child)
                 continue
             if (every or include(package)) and not exclude(package):
