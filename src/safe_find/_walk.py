@@ -219,10 +219,8 @@ class _Walk:
         boundary: str | None,
         follow_outside: bool,
         report: Report,
-        keep_listings: bool = True,
     ) -> None:
         self.root = root
-        self.keep_listings = keep_listings
         self.mode = mode
         self.boundary = boundary
         self.follow_outside = follow_outside
@@ -368,7 +366,7 @@ class _Walk:
                     links.append((0 if dirs is None else len(dirs), name, (st.st_dev, st.st_ino)))
                 else:
                     if dirs is None:
-                        base = path if path[-1] in _SEPARATORS else path + os.sep
+                        base = _base(path)
                         dirs = []
                     dirs.append(Directory(self, base + name, name, directory, None, directory.outside))
         except OSError:
@@ -453,9 +451,14 @@ class _Walk:
         return child
 
 
+def _base(path: str) -> str:
+    """What ``os.path.join(path, name)`` puts before a plain ``name`` (``path`` not empty)."""
+    return path if path[-1] in _SEPARATORS else path + os.sep
+
+
 def _join(path: str, name: str) -> str:
     """``os.path.join(path, name)`` for a non-empty ``path`` and a plain ``name``."""
-    return path + name if path[-1] in _SEPARATORS else path + os.sep + name
+    return _base(path) + name
 
 
 def _readlink(path: str) -> str:
@@ -513,7 +516,6 @@ def walk(
         _real_boundary(boundary) if boundary is not None else None,
         follow_outside,
         report or _ignore,
-        keep_listings,
     )
     root = Directory(state, top, os.path.basename(top), None)
     if links == "once":
