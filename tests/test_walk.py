@@ -205,3 +205,20 @@ def test_a_name_missing_from_the_listing_but_listed_in_other_case_is_asked_of_st
     assert not by_name["upper"].has_file("__init__.py")
     assert not by_name["none"].has_file("__init__.py")
     assert asked == ["upper"]
+
+
+def test_prune_leaves_a_directory_unwalked_and_its_links_undecided(tmp_path: Path) -> None:
+    """``prune`` is for a caller that looked only at a directory's files: nothing below
+    it is walked and none of its links is named. ``dirs[:] = []`` decides them first."""
+    make_tree(tmp_path, {"looked": {"x.txt": "", "sub": {}, "loop": Link("..")}, "cleared": {"loop": Link("..")}})
+    reports: list[LinkReport] = []
+    seen = []
+    for directory in walk(str(tmp_path), report=reports.append):
+        seen.append(os.path.relpath(directory.path, tmp_path))
+        if directory.name == "looked":
+            assert directory.files == ["x.txt"]
+            directory.prune()
+        elif directory.name == "cleared":
+            directory.dirs[:] = []
+    assert sorted(seen) == [".", "cleared", "looked"]
+    assert [os.path.relpath(report.link, tmp_path) for report in reports] == [os.path.join("cleared", "loop")]

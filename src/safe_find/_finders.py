@@ -60,16 +60,48 @@ class WalkOptions:
 _WILDCARDS = ("*", "?", "[")
 
 
-def name_filter(patterns: Iterable[str]) -> NameTest:
+class NameFilter:
     """``any(fnmatchcase(name, p) for p in patterns)``, as cheap as the patterns allow.
 
     It runs once per directory of the tree, so the common shapes skip the regular
     expression: a literal is a set lookup, ``abc*`` a ``startswith`` and ``*abc``
-    an ``endswith``; anything else joins one compiled expression.
+    an ``endswith``; anything else joins one compiled expression, ``other``. The
+    parts are kept apart so that the finder can test them inline: calling even a
+    small function per directory costs more than the test.
     """
+
+    __slots__ = ("ends", "literals", "other", "starts")
+
+    def __init__(
+        self,
+        literals: frozenset[str] = frozenset(),
+        starts: tuple[str, ...] = (),
+        ends: tuple[str, ...] = (),
+        other: Callable[[str], object] | None = None,
+    ) -> None:
+        self.literals = literals
+        self.starts = starts
+        self.ends = ends
+        self.other = other
+
+    @property
+    def everything(self) -> bool:
+        return self.other is _always
+
+    def __call__(self, name: str) -> bool:
+        return (
+            name in self.literals
+            or (bool(self.starts) and name.startswith(self.starts))
+            or (bool(self.ends) and name.endswith(self.ends))
+            or (self.other is not None and bool(self.other(name)))
+        )
+
+
+def name_filter(patterns: Iterable[str]) -> NameFilter:
+    """The ``NameFilter`` of setuptools' patterns (``fnmatchcase``, case-sensitive)."""
     unique = list(dict.fromkeys(patterns))
     if "*" in unique:
-        return _always
+        return NameFilter(other=_always)
     literals: set[str] = set()
     prefixes: list[str] = []
     suffixes: list[str] = []
@@ -84,27 +116,17 @@ def name_filter(patterns: Iterable[str]) -> NameTest:
             prefixes.append(body)
         else:
             suffixes.append(body)
-    starts, ends = tuple(prefixes), tuple(suffixes)
-    if others:
-        match = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in others)).match
-        return lambda name: (
-            name in literals or name.startswith(starts) or name.endswith(ends) or match(name) is not None
-        )
-    if starts:
-        return lambda name: name in literals or name.startswith(starts) or name.endswith(ends)
-    if ends:  # setuptools' own ("ez_setup", "*__pycache__") is this shape
-        return lambda name: name in literals or name.endswith(ends)
-    if literals:
-        return literals.__contains__
-    return _never
+    other = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in others)).match if others else None
+    return NameFilter(frozenset(literals), tuple(prefixes), tuple(suffixes), other)
+
+
+def _as_filter(test: NameTest) -> NameFilter:
+    """A ``NameFilter`` for any test: an opaque one (older setuptools' closures) is its ``other``."""
+    return test if isinstance(test, NameFilter) else NameFilter(other=test)
 
 
 def _always(_name: str) -> bool:
     return True
-
-
-def _never(_name: str) -> bool:
-    return False
 
 
 def is_package(directory: Directory, _name: str) -> bool:
@@ -128,30 +150,60 @@ def list_packages(
     ``prune`` holds the literal exclude patterns; a package ``p`` whose ``p*`` or
     ``p.*`` is among them is not searched further. This loop runs once per
     directory of the tree: the common tests are made inline rather than called.
+
+    Stock decides each package at its parent's visit, with a ``stat`` of every
+    candidate's ``__init__.py``. The walk lists every directory anyway, so the plain
+    ``__init__.py`` test waits for the candidate's own visit, one directory after
+    another, rather than holding the listings of all the parent's children at once
+    (which costs a wide flat layout about a tenth of its time): the candidate's name
+    takes its place in the result at the parent's visit, in stock's order, and is
+    struck out at its own visit if it is no package, and the candidate pruned
+    unwalked. A test that is not ``__init__.py`` alone (a subclass's
+    ``_looks_like_package``), a candidate pruned early, and ``links = "once"``
+    (whose walk marks what it yields as entered) decide at the parent's visit.
     """
     # Stock prunes below ``p`` when ``p*`` or ``p.*`` is excluded: the set of such ``p``.
     stops = {p[:-2] for p in prune if p.endswith(".*")} | {p[:-1] for p in prune if p.endswith("*")}
-    init_file = looks_like_package is is_package
-    namespace = looks_like_package is is_namespace_package
-    every = include is _always
-    found: list[str] = []
-    names: dict[Directory, str] = {}
     options = options or WalkOptions()
+    later = looks_like_package is is_package and options.links != "once"
+    namespace = looks_like_package is is_namespace_package
+    every = _as_filter(include).everything
+    excluded = _as_filter(exclude)
+    ex_literals, ex_starts, ex_ends, ex_other = excluded.literals, excluded.starts, excluded.ends, excluded.other
+    found: list[str] = []
+    # Candidates left for their own visit, by package name. A name goes into ``found``
+    # at once if include/exclude want it, and into ``rejected`` at the candidate's
+    # visit if it is no package: names are unique, as every path is walked once.
+    waiting: dict[Directory, str] = {}
+    rejected: set[str] = set()
+    names: dict[Directory, str] = {}  # the others, likewise (the package each one would be)
     # With links = "once" a link is walked last, as a second visit of its parent: a
-    # new Directory with the parent's path, whose prefix is the one the parent had.
-    visited: dict[str, str] | None = {} if options.links == "once" else None
-    # Packages are decided at their parent's visit and nothing looks back after.
+    # new Directory with the parent's path, whose package is the one the parent had.
+    visited: dict[str, str | None] | None = {} if options.links == "once" else None
     for directory in options.walk(where, keep_listings=False):
-        prefix = names.pop(directory, None)
-        if prefix is None:  # the root, or a second visit
-            prefix = visited.get(directory.path, "") if visited is not None else ""
-        if visited is not None:
-            visited[directory.path] = prefix
-        # The walk yields directories listed, their links vetted: ``dirs`` without
-        # the property's checks.
-        children: list[Directory] = directory._dirs  # type: ignore[assignment]
+        if later:
+            package = waiting.pop(directory, None)  # None: the root
+            if package is not None:
+                # _has_init(directory), its common case inline (once per candidate).
+                not_files = directory._not_files
+                if not (
+                    not_files is not None and "__init__.py" in directory._files and "__init__.py" not in not_files  # type: ignore[operator]  # listed
+                ) and not directory.has_file("__init__.py"):
+                    rejected.add(package)
+                    directory.prune()
+                    continue
+        else:
+            package = names.pop(directory, None)  # None: the root, or a second visit
+            if visited is not None:
+                if package is None:
+                    package = visited.get(directory.path)
+                visited[directory.path] = package
+        if directory._links is not None:  # decided here, as reading ``dirs`` would
+            directory._walk.vet(directory)
+        children: list[Directory] = directory._dirs  # type: ignore[assignment]  # listed
         if not children:
             continue
+        prefix = "" if package is None else package + "."
         pruned: list[Directory] = []
         for child in children:
             name = child.name
@@ -159,30 +211,32 @@ def list_packages(
                 pruned.append(child)
                 continue
             package = prefix + name
-            if init_file:
-                # child.has_file("__init__.py"), its common case inline (this runs once
-                # per candidate): a listing that vouches for isfile and holds the name.
-                if child._dirs is None:
-                    child._walk.scan(child)
-                listed = child._not_files
-                looks = (
-                    listed is not None and "__init__.py" in child._files and "__init__.py" not in listed  # type: ignore[operator]
-                ) or child.has_file("__init__.py")
+            if stops and package in stops:  # nothing below it is searched: decided now
+                if looks_like_package(child, package) and (every or include(package)) and not excluded(package):
+                    found.append(package)
+                pruned.append(child)
+                continue
+            if later:
+                waiting[child] = package
+            elif namespace or looks_like_package(child, package):
+                names[child] = package
             else:
-                looks = namespace or looks_like_package(child, package)
-            if not looks:
                 pruned.append(child)
                 continue
-            if (every or include(package)) and not exclude(package):
+            # (every or include(package)) and not excluded(package), inline.
+            if (every or include(package)) and not (
+                package in ex_literals
+                or (ex_ends and package.endswith(ex_ends))
+                or (ex_starts and package.startswith(ex_starts))
+                or (ex_other is not None and ex_other(package))
+            ):
                 found.append(package)
-            if stops and package in stops:
-                pruned.append(child)
-                continue
-            names[child] = package + "."
         if pruned:
             left_out = set(pruned)
             children[:] = [child for child in children if child not in left_out]
-    return found
+    # Candidates the walk could not list are left: stock's ``stat`` decides them.
+    rejected.update(package for child, package in waiting.items() if not child.has_file("__init__.py"))
+    return [package for package in found if package not in rejected] if rejected else found
 
 
 def _find(

@@ -12,7 +12,10 @@ without links costs one ``os.scandir`` per directory and nothing more.
 The walk keeps the order and the error handling of
 ``os.walk(top, followlinks=True)``: children in ``scandir`` order, depth first,
 directories that cannot be listed silently left out, and the caller may prune
-``Directory.dirs`` in place before the walk descends.
+``Directory.dirs`` in place before the walk descends. A directory's links are
+decided once it is yielded, when the caller reads ``dirs`` or the walk descends:
+a caller that prunes it with ``Directory.prune`` instead leaves them undecided and
+unreported, as it leaves the directory unwalked.
 """
 
 from __future__ import annotations
@@ -202,6 +205,20 @@ class Directory:
         except OSError:
             return [*(self._files or ()), *(child.name for child in self.dirs)]
 
+    def prune(self) -> None:
+        """Walk nothing below this directory, and decide none of its links.
+
+        ``dirs[:] = []`` prunes too, but reading ``dirs`` decides the links first, and
+        reports the ones not followed. A caller that only looked at the directory's
+        files (a finder that sees no ``__init__.py``) prunes it this way, so that a
+        directory it does not walk names none of its links, as stock never sees them.
+        (With ``links = "once"``, a directory yielded and pruned still counts as walked.)
+        """
+        if self._dirs is None:
+            self._walk.scan(self)
+        self._dirs = _NO_DIRS
+        self._links = None
+
     def identity(self) -> Identity:
         if self._identity is None:
             st = os.stat(self.path)
@@ -344,6 +361,7 @@ class _Walk:
         files: list[str] = []
         not_files = links = None
         base = ""
+        outside = directory.outside
         try:
             for entry in listing:
                 try:
@@ -368,7 +386,7 @@ class _Walk:
                     if dirs is None:
                         base = _base(path)
                         dirs = []
-                    dirs.append(Directory(self, base + name, name, directory, None, directory.outside))
+                    dirs.append(Directory(self, base + name, name, directory, None, outside))
         except OSError:
             # As os.walk: a directory that fails mid-listing contributes nothing.
             self.unreadable(directory)
@@ -525,17 +543,20 @@ def walk(
             return
     if not state.scan(root):
         return
-    state.vet(root)
     # The descent is written out here rather than delegated to a helper generator:
     # every directory then crosses one generator frame instead of two.
     # ``_Walk.push`` and ``_Walk.pop`` are inlined for the common case of a
     # directory whose identity nobody asked for: the chain is then a plain list.
+    # A directory whose identity nobody asked for is not among the chain's known
+    # identities (``_Walk.push``), so a plain ``pop`` takes it off the chain.
     chain = state.chain
     once = state.once
     visit: Directory | None = root
     while visit is not None:
         state.push(visit)
         yield visit
+        if visit._links is not None:
+            state.vet(visit)
         if once:
             state.enter(visit)
         stack = [iter(visit.dirs)]
@@ -545,20 +566,22 @@ def walk(
                     state.scan(child)
                 if child._files is None:  # unreadable: left out, as os.walk does
                     continue
-                if child._links is not None:
-                    state.vet(child)
                 if child._identity is None:
                     chain.append(child)
                 else:
                     state.push(child)
                 yield child
+                # Its links are decided now, unless the caller read ``dirs`` (which
+                # decides them) or pruned it unseen with ``prune``.
+                if child._links is not None:
+                    state.vet(child)
                 if once:
                     state.enter(child)
                 if child._dirs:
                     stack.append(iter(child._dirs))
                     break
                 # Nothing below: done with ``child`` here, without a turn of the stack.
-                if state.known < len(chain):
+                if child._identity is None:
                     chain.pop()
                 else:
                     state.pop()
@@ -566,7 +589,7 @@ def walk(
                     child._dirs = child._files = None
             else:
                 stack.pop()
-                done = chain.pop() if state.known < len(chain) else state.pop()
+                done = chain.pop() if chain[-1]._identity is None else state.pop()
                 if not keep_listings:
                     # Everything below ``done`` is walked: dropping its listing frees
                     # that subtree now, by reference counting, rather than leaving
