@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import setuptools
@@ -222,3 +223,23 @@ def test_prune_leaves_a_directory_unwalked_and_its_links_undecided(tmp_path: Pat
             directory.dirs[:] = []
     assert sorted(seen) == [".", "cleared", "looked"]
     assert [os.path.relpath(report.link, tmp_path) for report in reports] == [os.path.join("cleared", "loop")]
+
+
+def test_a_link_back_to_its_parent_costs_no_stat_of_the_directory_holding_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ancestors on the chain answer ``back -> ..``; the directory that holds the link
+    is asked for its identity only when no ancestor matches (a link to itself)."""
+    make_tree(tmp_path, {"pkg": {"__init__.py": "", "leaf": {"__init__.py": "", "back": Link("..")}}})
+    stat = os.stat
+    asked: list[str] = []
+
+    def spy(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        asked.append(os.fspath(path))
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", spy)
+    reports: list[LinkReport] = []
+    assert find_packages(str(tmp_path), options=WalkOptions(report=reports.append)) == ["pkg", "pkg.leaf"]
+    assert [report.reason for report in reports] == ["loop"]
+    assert str(tmp_path / "pkg" / "leaf") not in asked, asked

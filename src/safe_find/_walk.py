@@ -297,14 +297,16 @@ class _Walk:
     def looped_ancestor(self, scanning: Directory, target: Identity) -> str | None:
         """The path of the ancestor of ``scanning`` (itself included) that ``target`` is.
 
-        The chain is asked first: a link back to a proper ancestor (``back -> ..``)
+        The chain is asked first, ``scanning`` aside when it is the chain's last
+        member (as at its visit): a link back to a proper ancestor (``back -> ..``)
         is then found without a ``stat`` of the directory being listed.
         """
         chain = self.chain
-        if self.known < len(chain):
-            for node in chain[self.known :]:
+        end = len(chain) - 1 if chain and chain[-1] is scanning else len(chain)
+        if self.known < end:
+            for node in chain[self.known : end]:
                 self.chain_ids.setdefault(node.identity(), node)
-            self.known = len(chain)
+            self.known = end
         hit = self.chain_ids.get(target)
         if hit is not None:
             return hit.path
