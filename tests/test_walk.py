@@ -166,7 +166,8 @@ def test_a_directory_looked_into_but_never_walked_names_none_of_its_links(tmp_pa
     assert sorted(os.path.basename(report.link) for report in reports) == ["loop", "root"]
 
 
-def test_has_file_answers_as_isfile_for_every_kind_of_entry(tmp_path: Path) -> None:
+@pytest.mark.parametrize("vouch_for_files", [True, False])
+def test_has_file_answers_as_isfile_for_every_kind_of_entry(tmp_path: Path, vouch_for_files: bool) -> None:
     make_tree(
         tmp_path,
         {
@@ -183,7 +184,7 @@ def test_has_file_answers_as_isfile_for_every_kind_of_entry(tmp_path: Path) -> N
     )
     os.mkfifo(tmp_path / "d" / "fifo")
     names = [*os.listdir(tmp_path / "d"), "missing", "FILE.PY", "sub/x", ""]
-    (directory,) = (d for d in walk(str(tmp_path)) if d.name == "d")
+    (directory,) = (d for d in walk(str(tmp_path), vouch_for_files=vouch_for_files) if d.name == "d")
     for name in names:
         assert directory.has_file(name) == os.path.isfile(os.path.join(directory.path, name)), name
 

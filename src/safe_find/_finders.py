@@ -46,7 +46,7 @@ class WalkOptions:
         self.follow_outside = follow_outside
         self.report = report
 
-    def walk(self, top: str, *, keep_listings: bool = True) -> Iterator[Directory]:
+    def walk(self, top: str, *, keep_listings: bool = True, vouch_for_files: bool = True) -> Iterator[Directory]:
         return walk(
             top,
             links=self.links,
@@ -54,6 +54,7 @@ class WalkOptions:
             follow_outside=self.follow_outside,
             report=self.report,
             keep_listings=keep_listings,
+            vouch_for_files=vouch_for_files,
         )
 
 
@@ -180,7 +181,8 @@ def list_packages(
     # With links = "once" a link is walked last, as a second visit of its parent: a
     # new Directory with the parent's path, whose package is the one the parent had.
     visited: dict[str, str | None] | None = {} if options.links == "once" else None
-    for directory in options.walk(where, keep_listings=False):
+    # Only the ``__init__.py`` test asks ``has_file``: other walks list by the plain path.
+    for directory in options.walk(where, keep_listings=False, vouch_for_files=looks_like_package is is_package):
         if later:
             package = waiting.pop(directory, None)  # None: the root
             if package is not None:

@@ -236,8 +236,10 @@ class _Walk:
         boundary: str | None,
         follow_outside: bool,
         report: Report,
+        vouch: bool = True,
     ) -> None:
         self.root = root
+        self.vouch = vouch
         self.mode = mode
         self.boundary = boundary
         self.follow_outside = follow_outside
@@ -349,7 +351,7 @@ class _Walk:
         the directory is visited.
         """
         path = directory.path
-        trusted = len(path) < _SHORT or _room_for_any_name(path)
+        trusted = self.vouch and (len(path) < _SHORT or _room_for_any_name(path))
         try:
             listing = os.scandir(path + _PROBE if trusted else path)
         except OSError:
@@ -513,6 +515,7 @@ def walk(
     follow_outside: bool = True,
     report: Report | None = None,
     keep_listings: bool = True,
+    vouch_for_files: bool = True,
 ) -> Iterator[Directory]:
     """Walk ``top`` depth first, yielding each ``Directory`` before its children.
 
@@ -526,6 +529,10 @@ def walk(
     directory is dropped as soon as everything below it is walked (it is read
     again if asked for), so the walk holds only the directories on the current
     path and their children, as ``os.walk`` does, instead of the whole tree.
+
+    ``vouch_for_files=False`` is for callers that never ask ``has_file``: each
+    directory is then listed by its plain path, one path component cheaper than
+    ``path/.``, and ``has_file`` asks ``stat`` as ``os.path.isfile`` does.
     """
     top = os.fspath(top)
     if not top:  # as os.walk(""): nothing to list
@@ -536,6 +543,7 @@ def walk(
         _real_boundary(boundary) if boundary is not None else None,
         follow_outside,
         report or _ignore,
+        vouch_for_files,
     )
     root = Directory(state, top, os.path.basename(top), None)
     if links == "once":
