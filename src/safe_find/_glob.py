@@ -143,17 +143,12 @@ class _Matcher:
         return [basename] if os.path.isdir(dirname) else []
 
     def matching(self, dirname: str, pattern: str, dironly: bool) -> list[str]:
-        names = self.listing(dirname, dironly)
-        if self.hide and not _hidden(pattern):
-            names = [name for name in names if not _hidden(name)]
-        return fnmatch.filter(names, pattern)
-
-    # -- listings, all from the walk ---------------------------------------------------
-    def listing(self, dirname: str, dironly: bool) -> list[str]:
-        """The entries of one directory, in listing order; [] if it cannot be read."""
+        """The entries of ``dirname`` that match, in listing order. Directories and files
+        are matched apart and interleaved only if both match (a package-data pattern
+        such as ``*.pyi`` matches no directory), which saves reading the directory twice."""
         entries = self.options.walk(dirname or os.curdir)
         top = next(entries, None)
-        if top is None:
+        if top is None:  # it cannot be read
             return []
         dirs = [child.name for child in top.dirs]
         top.dirs[:] = []
@@ -162,7 +157,13 @@ class _Matcher:
         for revisit in entries:
             dirs.extend(child.name for child in revisit.dirs)
             revisit.dirs[:] = []
-        return self.in_order(top, dirs, [] if dironly else top.files)
+        files = [] if dironly else top.files
+        if self.hide and not _hidden(pattern):
+            dirs = [name for name in dirs if not _hidden(name)]
+            files = [name for name in files if not _hidden(name)]
+        return self.in_order(top, fnmatch.filter(dirs, pattern), fnmatch.filter(files, pattern))
+
+    # -- listings, all from the walk ---------------------------------------------------
 
     @staticmethod
     def in_order(directory: Directory, dirs: list[str], files: list[str]) -> list[str]:
