@@ -296,20 +296,22 @@ class _Walk:
         for node in reversed(lineage):
             self.push(node)
 
-    def looped_ancestor(self, scanning: Directory, target: Identity) -> str | None:
-        """The path of the ancestor of ``scanning`` (itself included) that ``target`` is.
-
-        The chain is asked first, ``scanning`` aside when it is the chain's last
-        member (as at its visit): a link back to a proper ancestor (``back -> ..``)
-        is then found without a ``stat`` of the directory being listed.
-        """
+    def ancestors(self, scanning: Directory) -> dict[Identity, Directory]:
+        """The identities of the directories on the chain, ``scanning`` aside when it is
+        the chain's last member (as at its visit): a link back to a proper ancestor
+        (``back -> ..``) is then found without a ``stat`` of the directory being listed.
+        Each directory on the chain is asked once for its identity while it is there."""
         chain = self.chain
         end = len(chain) - 1 if chain and chain[-1] is scanning else len(chain)
         if self.known < end:
             for node in chain[self.known : end]:
                 self.chain_ids.setdefault(node.identity(), node)
             self.known = end
-        hit = self.chain_ids.get(target)
+        return self.chain_ids
+
+    def looped_ancestor(self, scanning: Directory, target: Identity) -> str | None:
+        """The path of the ancestor of ``scanning`` (itself included) that ``target`` is."""
+        hit = self.ancestors(scanning).get(target)
         if hit is not None:
             return hit.path
         if scanning.identity() == target:
@@ -432,7 +434,13 @@ class _Walk:
                 directory._dirs = kept
             return
         inserted = 0
+        ancestors = self.ancestors(directory)
         for position, name, identity in links:
+            hit = ancestors.get(identity)
+            if hit is not None:  # the common loop, back to an ancestor, decided here
+                if self.report is not _ignore:
+                    self.tell(_join(directory.path, name), "loop", hit.path)
+                continue
             child = self.vet_link(directory, name, identity)
             if child is not None:
                 if isinstance(listed, tuple):  # _NO_DIRS
