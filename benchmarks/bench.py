@@ -165,10 +165,10 @@ class Series:
         """Median over rounds of top/bottom measured in the same round."""
         return statistics.median(a / b for a, b in zip(self.times[top], self.times[bottom]))
 
-    def total_ratio(self, top: str, bottom: str) -> float:
-        """sum(top) / sum(bottom): with each order run equally often, a machine that
-        slows down (or speeds up) steadily during the run weighs on both sides alike."""
-        return sum(self.times[top]) / sum(self.times[bottom])
+    def spread(self, top: str, bottom: str) -> tuple[float, float]:
+        """The lowest and the highest per-round ratio: how far one round can be off."""
+        ratios = [a / b for a, b in zip(self.times[top], self.times[bottom])]
+        return min(ratios), max(ratios)
 
 
 # A full collection before each timed call, so that no function pays for another's
@@ -386,7 +386,7 @@ class Sizes:
     hook_repeat: int
 
 
-FULL = Sizes(7000, 7000, 3000, 2000, (1000, 3000, 10000, 30000, 50000), 4, 7, 6, 15)
+FULL = Sizes(7000, 7000, 3000, 2000, (1000, 3000, 10000, 30000, 50000), 4, 11, 6, 15)
 QUICK = Sizes(60, 60, 30, 10, (30, 90), 1, 3, 0, 1)
 
 
@@ -534,10 +534,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(*notes, sep="\n")
             print(
                 f"wall time: without safe-find {builds.median('without'):.3f} s, with {builds.median('with'):.3f} s, "
-                f"with/without {builds.total_ratio('with', 'without'):.3f}",
+                f"with/without {builds.ratio('with', 'without'):.3f} "
+                "(one pair: {:.2f} to {:.2f})".format(*builds.spread("with", "without")),
                 f"CPU time of the build process: without {cpu.median('without'):.3f} s, "
-                f"with {cpu.median('with'):.3f} s, with/without {cpu.total_ratio('with', 'without'):.3f}",
-                "(medians; each ratio is total with / total without, each order run equally often)",
+                f"with {cpu.median('with'):.3f} s, with/without {cpu.ratio('with', 'without'):.3f} "
+                "(one pair: {:.2f} to {:.2f})".format(*cpu.spread("with", "without")),
+                "(medians; a ratio is the median over pairs of builds run back to back, each order equally often)",
                 sep="\n",
                 flush=True,
             )
@@ -589,7 +591,7 @@ def target_rows(
             row(
                 "whole build_wheel, with safe-find / without (CPU time)",
                 1.02,
-                builds.total_ratio("with", "without"),
+                builds.ratio("with", "without"),
                 "",
                 3,
             )
