@@ -204,3 +204,17 @@ def test_unreadable_directories_are_matched_but_not_listed(tmp_path: Path) -> No
     for pattern, (ours, stock) in found.items():
         assert ours == stock, pattern
     assert "d/closed/x.txt" not in found["d/**/x.txt"][1], "the directory was readable after all"
+
+
+def test_a_last_part_lists_one_directory_and_leaves_its_links_to_the_walk(tmp_path: Path) -> None:
+    """``d/*.txt`` is answered from one listing of ``d``: nothing below is walked, so
+    no link of ``d`` is judged. ``d/*`` matches the loop itself, which the walk then
+    refuses and names."""
+    make_tree(tmp_path, {"d": {"a.txt": "", "sub": {"b.txt": ""}, "loop": Link(".."), "alias": Link("sub")}})
+    reports: list[LinkReport] = []
+    options = WalkOptions(report=reports.append)
+    assert _glob.glob(str(tmp_path / "d" / "*.txt"), options=options) == [str(tmp_path / "d" / "a.txt")]
+    assert reports == []
+    everything = _glob.glob(str(tmp_path / "d" / "*"), options=options)
+    assert everything == [path for path in stdlib_glob.glob(str(tmp_path / "d" / "*")) if not path.endswith("loop")]
+    assert [(os.path.basename(report.link), report.reason) for report in reports] == [("loop", "loop")]

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from typing import Union
 
 from ._finders import WalkOptions
-from ._walk import Directory
+from ._walk import Directory, names_in
 
 __all__ = ["findall", "glob", "iglob", "setuptools_glob"]
 
@@ -143,9 +143,24 @@ class _Matcher:
         return [basename] if os.path.isdir(dirname) else []
 
     def matching(self, dirname: str, pattern: str, dironly: bool) -> list[str]:
-        """The entries of ``dirname`` that match, in listing order. Directories and files
-        are matched apart and interleaved only if both match (a package-data pattern
-        such as ``*.pyi`` matches no directory), which saves reading the directory twice."""
+        """The entries of ``dirname`` that match, in listing order.
+
+        The last part of a pattern matches files and directories alike, in one
+        directory: a listing alone answers it unless a match is a link to a
+        directory (package data globs ``pkg/*.pyi`` thousands of times a build).
+        Otherwise the walk lists the directory and decides its links; directories
+        and files are matched apart, and interleaved only if both match.
+        """
+        if not dironly:
+            listed = names_in(dirname or os.curdir)
+            if listed is None:
+                return []
+            names, links = listed
+            if self.hide and not _hidden(pattern):
+                names = [name for name in names if not _hidden(name)]
+            matched = fnmatch.filter(names, pattern)
+            if links.isdisjoint(matched):
+                return matched
         entries = self.options.walk(dirname or os.curdir)
         top = next(entries, None)
         if top is None:  # it cannot be read

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Callable, Literal
 
-__all__ = ["Directory", "LinkMode", "LinkReport", "Reason", "walk"]
+__all__ = ["Directory", "LinkMode", "LinkReport", "Reason", "names_in", "walk"]
 
 LinkMode = Literal["follow", "once", "never"]
 """How directory links are treated: ``follow`` them as setuptools does and break
@@ -614,6 +614,32 @@ def walk(
                     # parent <-> child cycles for the garbage collector.
                     done._dirs = done._files = None
         visit = _next_revisit(state) if once else None
+
+
+def names_in(path: str) -> tuple[list[str], set[str]] | None:
+    """The names in one directory in listing order, and those of them that are links to
+    directories; None if it cannot be read.
+
+    For a caller that matches names in a single directory and walks nothing below
+    it (a glob pattern whose last part alone has wildcards): no walk state is made
+    and no link is decided. A link to a directory among its matches is for ``walk``
+    to decide, as ever.
+    """
+    names: list[str] = []
+    links: set[str] = set()
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                names.append(entry.name)
+                if entry.is_symlink():
+                    try:
+                        if entry.is_dir():
+                            links.add(entry.name)
+                    except OSError:  # as in scan: not a directory
+                        pass
+    except OSError:  # as os.walk: what cannot be listed contributes nothing
+        return None
+    return names, links
 
 
 def _next_revisit(state: _Walk) -> Directory | None:
