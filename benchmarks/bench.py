@@ -19,6 +19,7 @@ differ by safe-find alone.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import importlib.metadata
 import json
@@ -42,6 +43,8 @@ import setuptools
 import safe_find
 
 Timed = Callable[[], object]
+# Builds run in memory where the machine has it (Linux): see --build-dir.
+RAM_DIR = "/dev/shm"
 
 
 # -- trees ----------------------------------------------------------------------------
@@ -479,6 +482,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="skip the build_wheel and hook measurements")
     parser.add_argument("--json", help="also write the raw results to this file")
     parser.add_argument("--dir", help="where to make the trees (default: the system's temporary directory)")
+    parser.add_argument(
+        "--build-dir",
+        help=f"where to run the builds (default: {RAM_DIR} if there is one, else as --dir): on a disk, "
+        "writing the wheel's files makes identical builds differ by up to a third",
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     global COLLECT
@@ -489,7 +497,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet = logging.getLogger("safe_find")  # thousands of loop reports: counted, not printed
     quiet.addHandler(logging.NullHandler())
     quiet.propagate = False
-    with tempfile.TemporaryDirectory(prefix="sfb-", dir=args.dir) as base:
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(tempfile.TemporaryDirectory(prefix="sfb-", dir=args.dir))
         print(f"trees in {base}", flush=True)
         rows = discovery_rows(base, sizes, repeat)
         print("\n## Package discovery (median ms; ratios are medians of per-round ratios)\n")
@@ -529,7 +538,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["exponents"] = exponents
 
         if not args.no_build:
-            builds, cpu, notes = bench_builds(os.path.join(base, "build"), sizes.build, sizes.build_repeat)
+            in_ram = RAM_DIR if os.path.isdir(RAM_DIR) and os.access(RAM_DIR, os.W_OK) else None
+            where = args.build_dir or in_ram or args.dir
+            build_base = stack.enter_context(tempfile.TemporaryDirectory(prefix="sfb-build-", dir=where))
+            print(f"\nbuilds in {build_base}", flush=True)
+            builds, cpu, notes = bench_builds(os.path.join(build_base, "build"), sizes.build, sizes.build_repeat)
             print(f"\n## Whole build_wheel, {sizes.build} packages (median s of {sizes.build_repeat} each)\n")
             print(*notes, sep="\n")
             print(
@@ -545,8 +558,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             results["build"] = builds.times
             results["build_cpu"] = cpu.times
-            overlay = [os.path.join(base, "build", "env-safe-find"), os.path.join(base, "build", "env-setuptools")]
-            hook, modules = bench_hook(os.path.join(base, "build"), overlay, sizes.hook_repeat)
+            build = os.path.join(build_base, "build")
+            overlay = [os.path.join(build, "env-safe-find"), os.path.join(build, "env-setuptools")]
+            hook, modules = bench_hook(build, overlay, sizes.hook_repeat)
             print(
                 f"import safe-find + run its hook: {hook.median('marginal') * 1000:.2f} ms added to a build "
                 f"({hook.median('cold') * 1000:.2f} ms counting tomllib, which setuptools imports anyway; "
