@@ -30,6 +30,9 @@ class Project:
     # the backend stock setuptools builds the project with (safe_find.build_meta is not there)
     stock_backend: str = STOCK_BACKEND
     notes: dict[str, str] = field(default_factory=dict)
+    # Whether the walk goes through the loops at all; where it does not, safe-find
+    # must not name them either (it judges only the links a walk would follow).
+    loops_walked: bool = True
 
 
 def without_links(spec: Spec) -> dict[str, Union[str, Spec]]:
@@ -139,7 +142,16 @@ def looping(version: Version) -> list[Project]:
             "setup.cfg": "[metadata]\nname = loop-license\nversion = 1.0\nlicense_files = LICENSES/**/*.txt\n\n"
             "[options]\npackages = pkg\n",
         }
-    projects.append(Project("license-files", "license files", {**license_config, "pkg": package, "LICENSES": licenses}))
+    # Before 77, license files are globbed without ``**`` recursion: LICENSES/**/*.txt is
+    # LICENSES/*/*.txt there, which lists one/ and two/ and never goes through a loop.
+    projects.append(
+        Project(
+            "license-files",
+            "license files",
+            {**license_config, "pkg": package, "LICENSES": licenses},
+            loops_walked=version >= (77,),
+        )
+    )
     return projects
 
 
