@@ -156,9 +156,7 @@ class _Matcher:
             if listed is None:
                 return []
             names, links = listed
-            if self.hide and not _hidden(pattern):
-                names = [name for name in names if not _hidden(name)]
-            matched = fnmatch.filter(names, pattern)
+            matched = self.select(names, pattern)
             if links.isdisjoint(matched):
                 return matched
         entries = self.options.walk(dirname or os.curdir)
@@ -173,10 +171,13 @@ class _Matcher:
             dirs.extend(child.name for child in revisit.dirs)
             revisit.dirs[:] = []
         files = [] if dironly else top.files
+        return self.in_order(top, self.select(dirs, pattern), self.select(files, pattern))
+
+    def select(self, names: list[str], pattern: str) -> list[str]:
+        """The ``names`` that ``pattern`` matches, hidden ones left out unless it asks for them."""
         if self.hide and not _hidden(pattern):
-            dirs = [name for name in dirs if not _hidden(name)]
-            files = [name for name in files if not _hidden(name)]
-        return self.in_order(top, fnmatch.filter(dirs, pattern), fnmatch.filter(files, pattern))
+            names = [name for name in names if not _hidden(name)]
+        return fnmatch.filter(names, pattern)
 
     # -- listings, all from the walk ---------------------------------------------------
 

@@ -564,9 +564,8 @@ def walk(
     # The descent is written out here rather than delegated to a helper generator:
     # every directory then crosses one generator frame instead of two.
     # ``_Walk.push`` and ``_Walk.pop`` are inlined for the common case of a
-    # directory whose identity nobody asked for: the chain is then a plain list.
-    # A directory whose identity nobody asked for is not among the chain's known
-    # identities (``_Walk.push``), so a plain ``pop`` takes it off the chain.
+    # directory whose identity nobody asked for: it is not among the chain's known
+    # identities, so a plain list ``append`` and ``pop`` put it on and take it off.
     chain = state.chain
     once = state.once
     visit: Directory | None = root
