@@ -64,15 +64,18 @@ class Diagnostics:
         root = self.settings.project_root
         if root is not None:
             report = relative(report, root)
+        level = self.level(report)
+        if level == FATAL and report not in self.fatal:
+            # Named by the LinkError that stops the walk: by every walk that meets it, as
+            # setuptools may swallow the first (it parses setup.cfg once, errors ignored,
+            # for setup_requires).
+            self.fatal.append(report)
         key = (report.link, report.reason)
         if key in self.seen:
             return
         self.seen.add(key)
         self.reports.append(report)
-        level = self.level(report)
-        if level == FATAL:
-            self.fatal.append(report)  # named by the LinkError that stops the walk
-        else:
+        if level != FATAL:
             log.log(level, "safe-find: %s", report.describe())
 
     def level(self, report: LinkReport) -> int:
