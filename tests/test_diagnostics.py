@@ -11,8 +11,8 @@ import pytest
 import setuptools
 from helpers import Link, copy_example, make_tree, offline_env, run
 
-from safe_find import LinkError, LinkReport, Settings, patched
-from safe_find._plugin import _log_summary, _show_link_errors_plainly
+from safe_find import ConfigError, LinkError, LinkReport, Settings, patched
+from safe_find._plugin import _log_summary, _show_our_errors_plainly
 from safe_find._report import Diagnostics, relative, summarize
 
 LOOP1 = LinkReport("/p/src/pkg/sub1/pkg", "..", "loop", "/p/src/pkg")
@@ -113,15 +113,18 @@ def test_setuptools_discovery_names_each_loop_once_however_often_it_walks(
     ]
 
 
-def test_a_link_error_ending_the_process_is_printed_without_traceback(
+def test_a_link_or_config_error_ending_the_process_is_printed_without_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seen: list[Any] = []
     monkeypatch.setattr(sys, "excepthook", lambda *args: seen.append(args[1]))
-    _show_link_errors_plainly()
+    _show_our_errors_plainly()
     error = LinkError([LOOP1], "package discovery")
     sys.excepthook(LinkError, error, None)
     assert capsys.readouterr().err == f"error: {error}\n"
+    config = ConfigError("pyproject.toml", "links", "sometimes", ('"follow"',))
+    sys.excepthook(ConfigError, config, None)
+    assert capsys.readouterr().err == f"error: {config}\n"
     other = RuntimeError("boom")
     sys.excepthook(RuntimeError, other, None)
     assert seen == [other]
@@ -188,7 +191,7 @@ def test_a_config_error_is_one_clear_message_in_each_frontend(
         stream.write('\n[tool.safe-find]\non_loop = "error"\n')
     result = run(frontend(name, frontend_venv, project, tmp_path / "out"), env=offline_env(wheelhouse), check=False)
     assert result.returncode != 0, result.stdout
-    message = f"error in setup command: {project / 'pyproject.toml'}: {BAD_KEY} Rename or remove it."
+    message = f"error: {project / 'pyproject.toml'}: {BAD_KEY} Rename or remove it."
     assert [line.strip() for line in result.stdout.splitlines()].count(message) == 1, result.stdout
     assert "Traceback" not in result.stdout, result.stdout
 

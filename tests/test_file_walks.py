@@ -7,7 +7,6 @@ same checks on the other supported releases.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import _walk_projects
 import pytest
 from _checks import check_looping_project, check_parity, check_stock_meets_the_loop
-from _envs import Envs, current_python, fetch, make_pair, requirements
+from _envs import Envs
 from _pep517 import call_hook
 from _walk_projects import Project
 from helpers import make_tree
@@ -23,20 +22,12 @@ from helpers import make_tree
 from safe_find import _patches
 from safe_find._config import Settings
 
-pytest_plugins = ["_fixtures"]  # uv and safe_wheel, shared with test_matrix.py
+pytest_plugins = ["_fixtures"]  # uv, safe_wheel and envs
 
 SETUPTOOLS = version("setuptools")
 RELEASE = tuple(int(part) for part in SETUPTOOLS.split("."))
 LOOPING = {project.name: project for project in _walk_projects.looping(RELEASE)}
 ACYCLIC = {project.name: project for project in _walk_projects.acyclic(RELEASE)}
-
-
-@pytest.fixture(scope="session")
-def envs(uv: Path, safe_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Envs:
-    """This Python and this setuptools, with and without safe-find."""
-    python = current_python()
-    wheels = fetch(requirements(SETUPTOOLS, python), python, tmp_path_factory.mktemp("wheels"))
-    return make_pair(uv, sys.executable, SETUPTOOLS, python, wheels, safe_wheel, tmp_path_factory.mktemp("envs"))
 
 
 @pytest.mark.frontend
@@ -61,7 +52,19 @@ def test_wheel_and_sdist_equal_stock_on_acyclic_projects(name: str, envs: Envs, 
 
 # -- a target setuptools no longer has, or has changed ------------------------------------
 
-SHIM = '''"""An in-tree backend: a setuptools whose walks are not where safe-find looks for them."""
+SHIM = '''"""An in-tree backend: a setuptools whose walks are not where safe-find looks for them.
+
+safe-find's start-up hook would patch setuptools at its import, before this module
+could change it: the shim stops that hook first, so that safe-find's plugin hook
+meets the changed setuptools, as it would a release whose walks moved.
+"""
+try:
+    from safe_find._startup import after_import
+except ImportError:  # the stock environment
+    pass
+else:
+    after_import.stop("setuptools")
+
 import setuptools
 import setuptools.command.build_py as build_py
 
@@ -102,7 +105,7 @@ def fresh_patch_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """An install as in a new build process, undone afterwards."""
     if _patches.installed():
         pytest.skip("safe-find is already installed in this process")
-    monkeypatch.setitem(_patches._state, "unprotected", set())
+    monkeypatch.setattr(_patches.installation, "unprotected", set())
     yield
     _patches.uninstall()
 

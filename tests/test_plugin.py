@@ -119,19 +119,19 @@ def test_backend_hook_runs_setup_py_with_the_walks_in_place(tmp_path: Path, monk
 _LATE_IMPORT = r"""
 import glob, json, sys, types
 import setuptools.build_meta  # what a frontend imports before any hook runs
-from safe_find import _patches, _plugin
+from safe_find import _patches, _plugin, _startup
 
 COMMANDS = ("setuptools.command.build_py", "setuptools.command.egg_info")
 result = {"before_hook": [name for name in COMMANDS if name in sys.modules]}
 _plugin.finalize_distribution_options(types.SimpleNamespace(src_root=sys.argv[1]))
 result["after_hook"] = [name for name in COMMANDS if name in sys.modules]
-result["finder_waits"] = _patches._after_import in sys.meta_path
+result["finder_waits"] = _startup.after_import in sys.meta_path
 import setuptools.command.build_py as build_py
 result["build_py_patched"] = build_py.glob is not glob.glob and build_py.glob.__wrapped__ is glob.glob
-result["finder_still_waits"] = _patches._after_import in sys.meta_path
+result["finder_still_waits"] = _startup.after_import in sys.meta_path
 import setuptools.command.egg_info as egg_info
 result["egg_info_patched"] = "safe_find" in egg_info.glob.__code__.co_filename
-result["finder_gone"] = _patches._after_import not in sys.meta_path
+result["finder_gone"] = _startup.after_import not in sys.meta_path
 loaders = {type(build_py.__loader__).__name__, type(build_py.__spec__.loader).__name__}
 result["own_loader"] = loaders == {"SourceFileLoader"}
 _patches.uninstall()
@@ -155,3 +155,63 @@ def test_the_hook_patches_command_modules_when_they_are_imported_not_before(tmp_
         "own_loader": True,
         "restored": True,
     }
+
+
+# -- activation at setuptools' import (safe_find.pth; see test_startup.py for the real thing) --
+
+
+@pytest.fixture
+def aliased(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project whose package list depends on ``links``: pkg.alias is a link to a package."""
+    monkeypatch.chdir(tmp_path)
+    return make_tree(tmp_path, {"pkg": {"__init__.py": "", "alias": Link("../other")}, "other": {"__init__.py": ""}})
+
+
+def test_pending_walks_read_the_settings_of_the_working_directory_at_the_first_walk(aliased: Path) -> None:
+    _plugin.activate_for_working_directory()
+    assert _patches.installed()
+    assert _patches.installation.runtime is None
+    (aliased / "pyproject.toml").write_text('[tool.safe-find]\nlinks = "never"\n')  # read at the walk, not before
+    assert setuptools.find_packages(include=["pkg*"]) == ["pkg"]
+    runtime = _patches.installation.runtime
+    assert runtime is not None
+    assert runtime.settings.links == "never"
+    assert runtime.settings.project_root == str(aliased)
+    assert _patches.installation.pending is None
+
+
+def test_a_bad_table_fails_every_pending_walk_until_it_is_fixed(aliased: Path) -> None:
+    (aliased / "pyproject.toml").write_text('[tool.safe-find]\nlinks = "sometimes"\n')
+    _plugin.activate_for_working_directory()
+    for _ in range(2):  # setuptools may swallow the first (its parse for setup_requires ignores errors)
+        with pytest.raises(safe_find.ConfigError, match='links = "sometimes" is not allowed'):
+            setuptools.find_packages(include=["pkg*"])
+    (aliased / "pyproject.toml").write_text("")
+    assert setuptools.find_packages(include=["pkg*"]) == ["pkg", "pkg.alias"]
+
+
+def test_a_pending_walk_with_enabled_false_gives_setuptools_back(aliased: Path) -> None:
+    (aliased / "pyproject.toml").write_text("[tool.safe-find]\nenabled = false\n")
+    _plugin.activate_for_working_directory()
+    assert vars(discovery.PackageFinder)["_find_iter"] is not STOCK_FIND_ITER
+    assert setuptools.find_packages(include=["pkg*"]) == ["pkg", "pkg.alias"]
+    assert not _patches.installed()
+    assert vars(discovery.PackageFinder)["_find_iter"] is STOCK_FIND_ITER
+
+
+def test_the_hook_after_a_pending_walk_keeps_its_runtime_and_a_later_one_changes_it(aliased: Path) -> None:
+    _plugin.activate_for_working_directory()
+    assert setuptools.find_packages(include=["pkg*"]) == ["pkg", "pkg.alias"]
+    first = _patches.installation.runtime
+    assert _plugin.activate(str(aliased)) is first
+    (aliased / "pyproject.toml").write_text('[tool.safe-find]\nlinks = "never"\n')
+    assert _plugin.activate(str(aliased)) is not first
+
+
+def test_the_environment_variable_switches_the_hook_off(aliased: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAFE_FIND_DISABLE", "1")
+    assert _plugin.activate(str(aliased)) is None
+    setuptools.Distribution()
+    assert not _patches.installed()
+    monkeypatch.setenv("SAFE_FIND_DISABLE", "0")
+    assert _plugin.activate(str(aliased)) is not None

@@ -24,6 +24,7 @@ WHEEL = {
     "safe_find/_plugin.py",
     "safe_find/_report.py",
     "safe_find/_schema.py",
+    "safe_find/_startup.py",
     "safe_find/_walk.py",
     "safe_find/build_meta.py",
     "safe_find/py.typed",
@@ -40,11 +41,16 @@ def test_wheel_and_sdist_contents(tmp_path: Path, wheelhouse: Path, frontend_ven
         names = set(archive.namelist())
     package = {name for name in names if name.startswith("safe_find/")}
     assert package == WHEEL
-    metadata = {name.split("/", 1)[1] for name in names - package}
+    # The start-up hook, at the top of the wheel, so that it lands in site-packages.
+    assert "safe_find.pth" in names
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("safe_find.pth") == (REPO / "src" / "safe_find.pth").read_bytes()
+    metadata = {name.split("/", 1)[1] for name in names - package - {"safe_find.pth"}}
     assert {"METADATA", "WHEEL", "RECORD", "entry_points.txt", "licenses/LICENSE", "top_level.txt"} <= metadata
     with tarfile.open(sdist) as archive:
         members = archive.getmembers()
     assert not [m.name for m in members if m.issym() or m.islnk()], "no link may ship in the sdist"
     top = {m.name.split("/", 2)[1] for m in members if m.name.count("/") >= 1}
-    assert {"src", "tests", "examples", "README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml"} <= top
+    assert {"src", "tests", "examples", "README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml", "setup.py"} <= top
+    assert any(m.name.endswith("/src/safe_find.pth") for m in members)
     assert not {".git", ".nox", "build", "dist"} & top

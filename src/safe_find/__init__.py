@@ -5,11 +5,9 @@ cycle-safe through its ``finalize_distribution_options`` hook. The functions her
 are the same walks for direct use.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
+# Interpreter start-up imports this package (safe_find.pth runs safe_find._startup):
+# nothing here may import what start-up does not, typing included.
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the same names, imported on first use by __getattr__ below
     from ._config import ConfigError, Settings, load_settings
     from ._finders import WalkOptions, find_namespace_packages, find_packages
@@ -58,10 +56,12 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
     globals()[name] = value
     return value

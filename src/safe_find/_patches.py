@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ._config import Settings
 from ._report import Diagnostics, SafeFindError
+from ._startup import after_import
 
 if TYPE_CHECKING:
     from ._finders import WalkOptions
@@ -30,7 +31,18 @@ if TYPE_CHECKING:
 # The hook installs the replacements in every build; they import the walk, the
 # finders and the glob (``from . import ...`` below) only when a walk runs.
 
-__all__ = ["TARGETS", "Runtime", "Target", "install", "installed", "patched", "uninstall"]
+__all__ = [
+    "TARGETS",
+    "Installation",
+    "Runtime",
+    "Target",
+    "install",
+    "install_pending",
+    "installation",
+    "installed",
+    "patched",
+    "uninstall",
+]
 
 log = logging.getLogger("safe_find")
 
@@ -320,40 +332,78 @@ TARGETS: list[Target] = [
 
 # -- install / uninstall ----------------------------------------------------------------
 
-_state: dict[str, Any] = {"runtime": None, "saved": [], "unprotected": set()}
+
+class Installation:
+    """What safe-find has put in place in this process, and the runtime the walks use.
+
+    ``runtime`` is None while setuptools' own walks are in force. ``pending``, when
+    set, reads the project's settings and makes the runtime: the replacements are
+    put in place at setuptools' import (``_startup``), before the settings can be
+    known to be valid, and the first walk, or the plugin hook, reads them.
+    """
+
+    def __init__(self) -> None:
+        self.runtime: Runtime | None = None
+        self.pending: Callable[[], object] | None = None
+        self.saved: list[tuple[Any, str, Any]] = []
+        self.unprotected: set[str] = set()
+
+    def active(self) -> Runtime | None:
+        """The runtime of the walks; None when setuptools' own walks should run."""
+        if self.pending is not None:
+            self.pending()  # installs a runtime or uninstalls; a ConfigError leaves it pending
+        return self.runtime
+
+
+installation = Installation()
 
 
 def _active() -> Runtime | None:
-    runtime: Runtime | None = _state["runtime"]
-    return runtime
+    return installation.active()
 
 
 def installed() -> bool:
-    return _state["runtime"] is not None
+    return installation.runtime is not None or installation.pending is not None
 
 
 def install(settings: Settings, targets: list[Target] | None = None) -> Runtime:
-    """Put the cycle-safe walks in place; a second call only swaps the settings.
-
-    A target whose module is not imported yet (the command modules, when the hook
-    runs) is patched right after its first import, by ``_after_import``: importing
-    them only to patch them would cost every build about 10 ms.
-    """
+    """Put the cycle-safe walks in place; a second call only swaps the settings."""
     runtime = Runtime(settings)
-    if _state["runtime"] is not None:
-        _state["runtime"] = runtime
-        return runtime
-    _state["saved"] = []
-    for target in TARGETS if targets is None else targets:
+    if not installed():
+        _replace(TARGETS if targets is None else targets)
+    installation.runtime = runtime
+    installation.pending = None
+    return runtime
+
+
+def install_pending(read_settings: Callable[[], object], targets: list[Target] | None = None) -> None:
+    """Put the walks in place now; ``read_settings`` runs at the first walk and is to
+    call ``install`` (or ``uninstall``). Nothing changes if safe-find is installed."""
+    if not installed():
+        _replace(TARGETS if targets is None else targets)
+        installation.pending = read_settings
+
+
+def _replace(targets: list[Target]) -> None:
+    """Replace each target in its module, or wait for the module's first import.
+
+    The command modules are not imported yet when the hook runs: importing them only
+    to patch them would cost every build about 10 ms.
+    """
+    installation.saved = []
+    for target in targets:
         module = sys.modules.get(target.module)
         if module is not None:
             _patch(target, module)
         elif _importable(target.module):
-            _after_import.wait_for(target)
+            after_import.wait_for(target.module, functools.partial(_patch_if_installed, target))
         else:
             _unprotected(target, "is not in this setuptools")
-    _state["runtime"] = runtime
-    return runtime
+
+
+def _patch_if_installed(target: Target, module: Any) -> None:
+    if installed():
+        _patch(target, module)
 
 
 def _importable(name: str) -> bool:
@@ -378,79 +428,12 @@ def _patch(target: Target, module: Any) -> None:
         _unprotected(target, "has a shape safe-find does not know")
         return
     setattr(holder, attribute, target.make(original))
-    _state["saved"].append((holder, attribute, original))
-
-
-class _AfterImport:
-    """A ``sys.meta_path`` finder that patches a module right after its first import.
-
-    It finds nothing itself: for a module it waits for, it asks the finders after
-    it and wraps the loader they return, so the module is executed as always and
-    patched before anyone can call into it. It leaves ``sys.meta_path`` as soon as
-    nothing is left to wait for, or on ``uninstall``.
-    """
-
-    def __init__(self) -> None:
-        self.waiting: dict[str, list[Target]] = {}
-
-    def wait_for(self, target: Target) -> None:
-        self.waiting.setdefault(target.module, []).append(target)
-        if self not in sys.meta_path:
-            sys.meta_path.insert(0, self)
-
-    def stop(self) -> None:
-        self.waiting.clear()
-        if self in sys.meta_path:
-            sys.meta_path.remove(self)
-
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
-        if name not in self.waiting:
-            return None
-        for finder in sys.meta_path:
-            find_spec = getattr(finder, "find_spec", None) if finder is not self else None
-            spec = find_spec(name, path, target) if find_spec is not None else None
-            if spec is not None:
-                if hasattr(spec.loader, "exec_module"):
-                    spec.loader = _PatchingLoader(spec.loader, self)
-                return spec
-        return None
-
-    def imported(self, module: Any) -> None:
-        for target in self.waiting.pop(module.__name__, ()):
-            if installed():
-                _patch(target, module)
-        if not self.waiting:
-            self.stop()
-
-
-class _PatchingLoader:
-    """A module's own loader, followed by the patches waiting for that module."""
-
-    def __init__(self, loader: Any, after: _AfterImport) -> None:
-        self.loader = loader
-        self.after = after
-
-    def create_module(self, spec: Any) -> Any:
-        return self.loader.create_module(spec)
-
-    def exec_module(self, module: Any) -> None:
-        self.loader.exec_module(module)
-        # The module keeps its own loader, as if nothing had come between.
-        module.__loader__ = self.loader
-        if getattr(module, "__spec__", None) is not None:
-            module.__spec__.loader = self.loader
-        self.after.imported(module)
-
-    def __getattr__(self, name: str) -> Any:  # get_source, get_resource_reader...
-        return getattr(self.loader, name)
-
-
-_after_import = _AfterImport()
+    installation.saved.append((holder, attribute, original))
 
 
 def _unprotected(target: Target, why: str) -> None:
-    if target.walk not in _state["unprotected"]:
-        _state["unprotected"].add(target.walk)
+    if target.walk not in installation.unprotected:
+        installation.unprotected.add(target.walk)
         log.warning(
             "safe-find: %s is not protected: %s %s; setuptools' own code runs there, "
             "and a link loop in it may still hang the build.",
@@ -462,23 +445,25 @@ def _unprotected(target: Target, why: str) -> None:
 
 def uninstall() -> None:
     """Give setuptools its own functions back."""
-    _after_import.stop()
-    for holder, attribute, original in reversed(_state["saved"]):
+    for target in TARGETS:
+        after_import.stop(target.module)
+    for holder, attribute, original in reversed(installation.saved):
         setattr(holder, attribute, original)
-    _state["saved"] = []
-    _state["runtime"] = None
+    installation.saved = []
+    installation.runtime = None
+    installation.pending = None
 
 
 @contextlib.contextmanager
 def patched(settings: Settings | None = None) -> Iterator[Runtime]:
     """Cycle-safe setuptools inside the block, stock setuptools after it."""
     was_installed = installed()
-    previous = _state["runtime"]
+    previous = installation.runtime, installation.pending
     runtime = install(settings or Settings())
     try:
         yield runtime
     finally:
         if was_installed:
-            _state["runtime"] = previous
+            installation.runtime, installation.pending = previous
         else:
             uninstall()

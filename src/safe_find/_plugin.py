@@ -19,8 +19,9 @@ from . import _patches
 from ._config import ConfigError, Settings, load_settings
 from ._errors import SafeFindError
 from ._report import LinkError
+from ._startup import DISABLE_VARIABLE, disabled_by_environment
 
-__all__ = ["activate", "explained", "finalize_distribution_options", "held"]
+__all__ = ["activate", "activate_for_working_directory", "explained", "finalize_distribution_options", "held"]
 
 log = logging.getLogger("safe_find")
 _summary_registered = False
@@ -31,23 +32,42 @@ def activate(project_root: str | None = None, *, settings: Settings | None = Non
     """Install the cycle-safe walks for the project at ``project_root`` (default: here).
 
     ``settings`` is a seam for tests and tools that already hold them. Raises
-    ``ConfigError`` when ``[tool.safe-find]`` is not valid.
+    ``ConfigError`` when ``[tool.safe-find]`` is not valid. Does nothing when the
+    ``SAFE_FIND_DISABLE`` environment variable is set.
     """
     if _held:
         return _held[-1]
+    if disabled_by_environment():
+        log.info("safe-find: disabled by the environment variable %s", DISABLE_VARIABLE)
+        _patches.uninstall()
+        return None
     root = os.path.abspath(project_root or os.curdir)
     settings = settings or load_settings(root)
     if not settings.enabled:
         log.info("safe-find: disabled by [tool.safe-find] enabled = false in %s", settings.source)
         _patches.uninstall()
         return None
-    current = _patches._active()
+    current = _patches.installation.runtime
     if current is not None and current.settings == settings:
+        _patches.installation.pending = None
         return current
     runtime = _patches.install(settings)
     log.info("safe-find: cycle-safe walks for %s (%s)", root, settings.describe())
     _register_summary()
     return runtime
+
+
+def activate_for_working_directory() -> None:
+    """At setuptools' import (see ``_startup``): the walks now, the settings of the
+    project in the working directory (where frontends run the backend) at the first
+    walk, so that a bad ``[tool.safe-find]`` never breaks ``import setuptools``."""
+    _patches.install_pending(_activate_explained)
+    _register_summary()
+
+
+def _activate_explained() -> None:
+    with explained():
+        activate()
 
 
 @contextlib.contextmanager
@@ -70,20 +90,20 @@ def _register_summary() -> None:
     if not _summary_registered:
         _summary_registered = True
         atexit.register(_log_summary)
-        _show_link_errors_plainly()
+        _show_our_errors_plainly()
 
 
-def _show_link_errors_plainly() -> None:
-    """Print a ``LinkError`` that ends the build process as its message alone.
+def _show_our_errors_plainly() -> None:
+    """Print a ``LinkError`` or ``ConfigError`` that ends the process as its message alone.
 
-    A ``LinkError`` is the project's own policy at work, not a fault: the
-    traceback of setuptools' configuration reading above it would only bury the
-    list of links. Every other exception keeps its traceback.
+    Either is the project's own settings at work, not a fault: the traceback of
+    setuptools' configuration reading above it would only bury what to fix. Every
+    other exception keeps its traceback.
     """
     previous = sys.excepthook
 
     def hook(kind: type[BaseException], error: BaseException, traceback: TracebackType | None) -> None:
-        if isinstance(error, LinkError):
+        if isinstance(error, (LinkError, ConfigError)):
             sys.stderr.write(f"error: {error}\n")
         else:
             previous(kind, error, traceback)
@@ -92,7 +112,7 @@ def _show_link_errors_plainly() -> None:
 
 
 def _log_summary() -> None:
-    runtime = _patches._active()
+    runtime = _patches.installation.runtime
     if runtime is not None:
         summary = runtime.diagnostics.summary()
         if summary is not None:
