@@ -10,35 +10,54 @@ from pathlib import Path
 
 from _envs import Envs
 from _pep517 import ARTIFACT_HOOKS, HOOKS, call_hook
-from _walk_projects import Project, first_link_only, without_links
-from helpers import make_tree
+from _walk_projects import STOCK_BACKEND, Project, first_link_only, without_links
+from helpers import Spec, make_tree
 
 LOOP_NAMED = "-> ..: not followed, it loops back to its ancestor"
 
 
 def check_looping_project(project: Project, envs: Envs, tmp: Path) -> None:
     """Every hook finishes on the looping tree and makes what stock makes of the tree without its links."""
-    looping = make_tree(tmp / "looping" / project.name, project.tree)
-    clean = make_tree(tmp / "clean" / project.name, without_links(project.tree))
+    links = ["one/loop", "two/loop"] if project.loops_walked else []
+    check_every_hook(project.name, project.tree, envs, tmp, links, project.backend, project.stock_backend)
+
+
+def check_every_hook(
+    name: str,
+    tree: Spec,
+    envs: Envs,
+    tmp: Path,
+    links: list[str],
+    backend: str = STOCK_BACKEND,
+    stock_backend: str = STOCK_BACKEND,
+) -> list[str]:
+    """Each PEP 517 hook, each in a fresh process, ``get_requires_*`` first, as frontends call
+    them: every one finishes on ``tree``, the artifacts hold what stock setuptools makes of
+    the tree without its links, and the logs name each of ``links`` (and no other loop).
+    Returns the logs."""
+    looping = make_tree(tmp / "looping" / name, tree)
+    clean = make_tree(tmp / "clean" / name, without_links(tree))
     logs = []
     for hook in HOOKS:
-        ours = call_hook(envs.safe, looping, hook, project.backend, tmp / "out-safe")
+        ours = call_hook(envs.safe, looping, hook, backend, tmp / "out-safe")
         if hook not in ARTIFACT_HOOKS:  # get_requires_*: finishing is the point
             assert ours.missing or isinstance(ours.value, list), ours.output
             logs.append(ours.output)
             continue
-        stock = call_hook(envs.stock, clean, hook, project.stock_backend, tmp / "out-stock")
+        stock = call_hook(envs.stock, clean, hook, stock_backend, tmp / "out-stock")
         assert ours.missing == stock.missing, f"{hook}: the backends offer different hooks"
         if ours.missing:
             continue
-        assert ours.names == stock.names, f"{hook} of {project.name}:\n{_diff(ours.names, stock.names)}\n{ours.output}"
+        assert ours.names == stock.names, f"{hook} of {name}:\n{_diff(ours.names, stock.names)}\n{ours.output}"
         logs.append(ours.output)
     named = [line for log in logs for line in log.splitlines() if LOOP_NAMED in line]
-    if not project.loops_walked:
-        assert named == [], f"{project.name}: links no walk follows are named:\n" + "\n".join(logs)
-        return
-    for link in ("one/loop", "two/loop"):
-        assert any(link in line for line in named), f"{link} is not named in the log:\n" + "\n".join(logs)
+    if not links:
+        assert named == [], f"{name}: links no walk follows are named:\n" + "\n".join(logs)
+    for link in links:
+        assert any(f"{link} -> ..: not followed" in line for line in named), (
+            f"{link} is not named in the log:\n" + "\n".join(logs)
+        )
+    return logs
 
 
 def check_stock_meets_the_loop(project: Project, envs: Envs, tmp: Path) -> None:

@@ -38,16 +38,33 @@ class Cell:
         return f"setuptools{self.setuptools}-py{self.python}"
 
 
-# Every release at least once, every Python at least once; 61 on the oldest Python
-# safe-find supports; on 3.9 also the newest release that installs there (84 needs 3.10).
+# The newest release of every major version from 61 to 84, each on a Python it installs
+# on, every Python from 3.9 to 3.13 several times; 61 on the oldest Python safe-find
+# supports, and on 3.9 also the newest release that installs there (84 needs 3.10).
 MATRIX = (
     Cell("61.3.1", "3.9"),
-    Cell("82.0.1", "3.9"),
+    Cell("62.6.0", "3.10"),
+    Cell("63.4.3", "3.9"),
     Cell("64.0.3", "3.10"),
-    Cell("80.9.0", "3.10"),
+    Cell("65.7.0", "3.11"),
+    Cell("66.1.1", "3.11"),
+    Cell("67.8.0", "3.12"),
     Cell("68.2.2", "3.11"),
+    Cell("69.5.1", "3.12"),
     Cell("70.3.0", "3.12"),
-    Cell("75.8.0", "3.13"),
+    Cell("71.1.0", "3.13"),
+    Cell("72.2.0", "3.10"),
+    Cell("73.0.1", "3.11"),
+    Cell("74.1.3", "3.12"),
+    Cell("75.9.1", "3.13"),
+    Cell("76.1.0", "3.9"),
+    Cell("77.0.3", "3.10"),
+    Cell("78.1.1", "3.11"),
+    Cell("79.0.1", "3.12"),
+    Cell("80.10.2", "3.13"),
+    Cell("81.0.0", "3.10"),
+    Cell("82.0.1", "3.9"),
+    Cell("83.0.0", "3.12"),
     Cell("84.2.1", "3.13"),
 )
 SMOKE = (Cell("61.3.1", "3.9"),)

@@ -23,15 +23,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# Every hook, each ``get_requires_*`` before the hooks it prepares, as pip, build and uv
+# call them: pip wheel (wheel: get_requires, prepare_metadata, build), build (sdist, then
+# wheel), pip install -e (the same three for editable).
 HOOKS = (
     "get_requires_for_build_wheel",
+    "prepare_metadata_for_build_wheel",
+    "build_wheel",
+    "get_requires_for_build_sdist",
+    "build_sdist",
     "get_requires_for_build_editable",
+    "prepare_metadata_for_build_editable",
+    "build_editable",
+)
+ARTIFACT_HOOKS = (
     "prepare_metadata_for_build_wheel",
     "build_wheel",
     "build_sdist",
+    "prepare_metadata_for_build_editable",
     "build_editable",
 )
-ARTIFACT_HOOKS = ("prepare_metadata_for_build_wheel", "build_wheel", "build_sdist", "build_editable")
 
 
 def _main(backend_name: str, hook_name: str, out_dir: str, result_file: str, backend_path: str = "") -> None:
@@ -95,7 +106,7 @@ def _artifact_names(path: Path, hook: str) -> list[str]:
     if hook == "build_sdist":
         with tarfile.open(path) as archive:
             return sorted(member.name for member in archive.getmembers() if not member.isdir())
-    if hook == "prepare_metadata_for_build_wheel":
+    if hook.startswith("prepare_metadata"):
         return sorted(str(file.relative_to(path)) for file in path.rglob("*") if file.is_file())
     with zipfile.ZipFile(path) as archive:
         return sorted(archive.namelist())

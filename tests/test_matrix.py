@@ -1,12 +1,13 @@
 """The supported setuptools releases, each on a Python it installs on.
 
 Each cell makes two environments (with and without safe-find), runs the
-looping projects through every hook, and builds the acyclic ones for artifact
-parity. ``SAFE_FIND_MATRIX=full`` (``python3 tools/run.py matrix``) runs every
-cell. The default suite, to stay within its time budget, runs one cell, the
-floor: setuptools 61 on Python 3.9, with the looping projects whose call sites
-differ there (package data globbed without recursion, license files through
-``iglob``, MANIFEST.in through ``setuptools.glob``).
+looping projects and every configuration style through every hook, each in a
+fresh process, and builds the acyclic projects for artifact parity.
+``SAFE_FIND_MATRIX=full`` (``python3 tools/run.py matrix``) runs every cell. The
+default suite, to stay within its time budget, runs one cell, the floor:
+setuptools 61 on Python 3.9, with every configuration style and the looping
+projects whose call sites differ there (package data globbed without recursion,
+license files through ``iglob``, MANIFEST.in through ``setuptools.glob``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import _walk_projects
 import pytest
-from _checks import check_looping_project, check_parity
+from _checks import check_every_hook, check_looping_project, check_parity
 from _envs import MATRIX, SMOKE, Cell, Envs, fetch, find_python, make_pair, requirements
+from _style_projects import STYLES
 
 pytestmark = pytest.mark.frontend
 pytest_plugins = ["_fixtures"]  # uv and safe_wheel, shared with test_file_walks.py
@@ -56,3 +58,9 @@ def test_looping_project_on_release(cell_envs: Envs, name: str, tmp_path: Path) 
 @pytest.mark.parametrize("name", ACYCLIC)
 def test_parity_on_release(cell_envs: Envs, name: str, tmp_path: Path) -> None:
     check_parity(_project(_walk_projects.acyclic(cell_envs.version), name), cell_envs, tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(STYLES))
+def test_configuration_style_on_release(cell_envs: Envs, name: str, tmp_path: Path) -> None:
+    style = STYLES[name]
+    check_every_hook(name, style.tree, cell_envs, tmp_path, style.links)
