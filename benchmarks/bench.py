@@ -11,9 +11,9 @@ load of the machine hits both sides of a ratio alike. The floor is a bare
 
 Builds run ``setuptools.build_meta.build_wheel`` in fresh ``python -I -S``
 processes whose ``sys.path`` is the standard library, a copy of the installed
-setuptools, and, for the "with" side, an overlay holding safe-find and its
-dist-info (as a PEP 517 frontend's isolated environment would): the two sides
-differ by safe-find alone.
+setuptools, and, for the "with" side, an overlay holding safe-find, its dist-info
+and its ``safe_find.pth``, each added with ``site.addsitedir`` (as pip's isolated
+build environment adds its own): the two sides differ by safe-find alone.
 """
 
 from __future__ import annotations
@@ -199,9 +199,10 @@ def rounds(functions: dict[str, Timed], repeat: int, warmup: int = 1) -> Series:
 # -- builds in subprocesses ---------------------------------------------------------------
 
 DRIVER = r"""
-import sys, os, time, json
+import sys, os, site, time, json
 start = time.perf_counter()
-sys.path[:0] = json.loads(sys.argv[1])
+for entry in json.loads(sys.argv[1]):
+    site.addsitedir(entry)
 os.chdir(sys.argv[2])
 import setuptools.build_meta as backend
 name = backend.build_wheel(sys.argv[3])
@@ -211,14 +212,15 @@ print(json.dumps({"wheel": name, "safe_find": "safe_find" in sys.modules,
 
 HOOK_DRIVER = r"""
 import sys, os, time, json, types
-sys.path[:0] = json.loads(sys.argv[1])
+sys.path[:0] = json.loads(sys.argv[1])  # not addsitedir: the activation is timed here, not at the import
 os.chdir(sys.argv[2])
 import setuptools.build_meta  # the backend is imported before any hook runs
 if sys.argv[3] == "marginal":
     import setuptools.compat.py310  # tomllib: every pyproject.toml build imports it anyway
 before = set(sys.modules)
 start = time.perf_counter()
-from safe_find._plugin import finalize_distribution_options
+from safe_find._plugin import activate_for_working_directory, finalize_distribution_options
+activate_for_working_directory()  # what safe_find.pth runs at setuptools' import
 finalize_distribution_options(types.SimpleNamespace(src_root=None))
 elapsed = time.perf_counter() - start
 print(json.dumps({"seconds": elapsed, "modules": sorted(set(sys.modules) - before)}))
@@ -236,9 +238,9 @@ def make_environments(base: str) -> tuple[list[str], list[str]]:
     shutil.copytree(info, plain / info.name)
     overlay = Path(base, "env-safe-find")
     overlay.mkdir()
-    shutil.copytree(
-        Path(safe_find.__file__).parent, overlay / "safe_find", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    package = Path(safe_find.__file__).parent
+    shutil.copytree(package, overlay / "safe_find", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(package.parent / "safe_find.pth", overlay)  # the start-up hook, as the wheel installs it
     ours = importlib.metadata.distribution("safe-find")
     info = overlay / f"safe_find-{ours.version}.dist-info"
     info.mkdir()
@@ -362,6 +364,33 @@ def bench_hook(base: str, overlay: list[str], repeat: int) -> tuple[Series, list
     return series, modules
 
 
+STARTUP_DRIVER = r"""
+import json, site, sys, time
+start = time.perf_counter()
+for entry in json.loads(sys.argv[1]):
+    site.addsitedir(entry)  # runs the .pth files there, as site does at start-up
+print(time.perf_counter() - start)
+"""
+
+
+def bench_startup(plain: list[str], overlay: list[str], repeat: int) -> Series:
+    """What safe_find.pth adds to interpreter start-up: ``site.addsitedir`` of the build
+    environment's directories, timed inside fresh processes, with and without safe-find's
+    overlay (the whole start-up of a process varies by more than the difference)."""
+
+    def start(path: list[str]) -> float:
+        command = [sys.executable, "-I", "-S", "-c", STARTUP_DRIVER, json.dumps(path)]
+        return float(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+    series = Series({"without": [], "with": []})
+    for index in range(repeat + 2):  # two rounds of warm-up: bytecode caches
+        for label, path in (("without", plain), ("with", overlay))[:: 1 if index % 2 else -1]:
+            elapsed = start(path)
+            if index >= 2:
+                series.times[label].append(elapsed)
+    return series
+
+
 # -- growth ---------------------------------------------------------------------------------
 
 
@@ -387,10 +416,11 @@ class Sizes:
     repeat: int
     build_repeat: int
     hook_repeat: int
+    startup_repeat: int
 
 
-FULL = Sizes(7000, 7000, 3000, 2000, (1000, 3000, 10000, 30000, 50000), 4, 11, 6, 15)
-QUICK = Sizes(60, 60, 30, 10, (30, 90), 1, 3, 0, 1)
+FULL = Sizes(7000, 7000, 3000, 2000, (1000, 3000, 10000, 30000, 50000), 4, 11, 6, 15, 101)
+QUICK = Sizes(60, 60, 30, 10, (30, 90), 1, 3, 0, 1, 3)
 
 
 @dataclass
@@ -568,7 +598,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(f"modules it imports that setuptools.build_meta had not: {', '.join(modules)}")
             results["hook"] = hook.times
-        print("\n## Against the targets (issue 6)\n")
+            start = bench_startup(overlay[1:], overlay, sizes.startup_repeat)
+            added = (start.median("with") - start.median("without")) * 1000
+            print(
+                f"interpreter start-up with safe_find.pth: {added:.3f} ms added (site.addsitedir of the "
+                f"environment: {start.median('with') * 1000:.3f} ms with safe-find, "
+                f"{start.median('without') * 1000:.3f} ms without; medians of {sizes.startup_repeat} processes each)"
+            )
+            results["startup"] = start.times
+        print("\n## Against the targets (issues 6, 12 and 13)\n")
         print(markdown(["target", "limit", "measured", "met"], target_rows(rows, loops[0], exponents, results)))
     print(f"\nload average at end: {load()}")
     if args.json:
@@ -613,6 +651,10 @@ def target_rows(
     hook = results.get("hook")
     if isinstance(hook, dict) and hook.get("marginal"):
         table.append(row("import safe-find + run its hook", 5, Series(hook).median("marginal") * 1000, " ms"))
+    startup = results.get("startup")
+    if isinstance(startup, dict) and startup.get("with"):
+        added = (Series(startup).median("with") - Series(startup).median("without")) * 1000
+        table.append(row("interpreter start-up, safe_find.pth", 1, added, " ms", 3))
     exponent = exponents["safe-find"]
     table.append(["time ~ dirs^k, safe-find (linear: k = 1)", "about 1", f"{exponent:.3f}", "-"])
     return table

@@ -17,12 +17,14 @@ def test_benchmark_quick_run(tmp_path: Path) -> None:
         "## Growth",
         "## Whole build_wheel",
         "import safe-find + run its hook",
+        "interpreter start-up with safe_find.pth",
         "## Against the targets",
     ):
         assert heading in done.stdout, done.stdout
-    for target in ("safe-find / stock", "safe-find / floor", "looping tree", "with safe-find / without", "its hook"):
+    targets = ("safe-find / stock", "safe-find / floor", "looping tree", "with safe-find / without", "its hook")
+    for target in (*targets, "start-up"):
         assert target in done.stdout.split("## Against the targets")[1], done.stdout
     data = json.loads(results.read_text())
-    assert set(data) == {"discovery", "loops", "growth", "exponents", "build", "build_cpu", "hook"}
+    assert set(data) == {"discovery", "loops", "growth", "exponents", "build", "build_cpu", "hook", "startup"}
     assert {"src/find_packages", "flat/find_namespace_packages"} <= set(data["discovery"])
     assert all(times for series in data["discovery"].values() for times in series.values())
