@@ -211,7 +211,7 @@ def test_setup_py_is_not_run_and_the_report_says_so(tmp_path: Path) -> None:
     (root / "setup.py").write_text("raise SystemExit('setup.py must not run')\n")
     code, text = check(str(root))
     assert code == 0, text
-    assert "note: setup.py is not run: packages it passes to setup() are not listed here." in text
+    assert "note: setup.py is not run: packages it passes to setup() are not listed here (a find_packages() " in text
 
 
 # -- errors: exit 2 -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from setuptools import find_packages, setup
 
 # Runs at import time, before setuptools creates its Distribution (and before any
-# plugin hook): this is why the project uses the safe_find.build_meta backend.
+# plugin hook): safe-find's walks are in place from setuptools' import on.
 PACKAGES = find_packages(where="src")
 
 setup(

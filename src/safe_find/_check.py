@@ -166,8 +166,8 @@ def _discover(
     result.discovery = _discovery_source(root, document)
     if os.path.isfile(os.path.join(root, "setup.py")):
         result.notes.append(
-            "setup.py is not run: packages it passes to setup() are not listed here. If it calls "
-            'find_packages(), use build-backend = "safe_find.build_meta" so that call is cycle-safe too.'
+            "setup.py is not run: packages it passes to setup() are not listed here (a find_packages() "
+            "call in it walks as cycle-safely as the rest of the build)."
         )
     with _in_directory(root), held(settings) as runtime, _captured_logs() as said, warnings.catch_warnings():
         warnings.simplefilter("ignore")
