@@ -82,6 +82,8 @@ def test_looping_project_json_report(tmp_path: Path) -> None:
             "reason": "loop",
             "other": "src/repo_name",
             "followed": False,
+            "entry": None,
+            "kind": "link",
             "severity": "warning",
         }
         for sub in ("sub1", "sub2")
@@ -172,6 +174,8 @@ def test_links_leaving_the_project(tmp_path: Path, policy: str, code: int, sever
             "reason": "outside",
             "other": str(root),
             "followed": followed,
+            "entry": None,
+            "kind": "link",
             "severity": severity,
         }
     ]

@@ -10,9 +10,15 @@ themselves, missing targets, other links (chains) and the outside package.
 The reference model below is written for these tests alone: setuptools' rules
 (``os.walk(followlinks=True)`` order, a package is decided at its parent's visit,
 ``'.'`` in a name or no ``__init__.py`` means no package, the always-excluded names,
-early pruning on literal ``pkg*`` / ``pkg.*`` excludes) plus the ancestor rule: a link
-whose real path is on the path from the root (or above the root) is neither a
-package nor walked. It recurses and keeps an explicit set of real paths.
+early pruning on literal ``pkg*`` / ``pkg.*`` excludes) plus the cycle rule of GNU
+``find -L``: a directory, link or not, whose identity ``(st_dev, st_ino)`` is on the
+path from the root (or above the root) is neither a package nor walked. It recurses,
+asks ``os.stat`` of every directory, and keeps an explicit set of identities.
+
+``mid_cycle_trees`` adds trees whose links lead into the middle of a cycle: an alias to
+a directory below which a link leads back above the alias's target, so that plain
+descent from there comes back to the alias itself (before safe-find checked every
+directory below a link, it walked such a cycle one extra lap).
 
 Stock setuptools is run only on trees the model proves acyclic (it cut no link while
 walking every directory), where its walk is finite.
@@ -55,6 +61,7 @@ class LinkSpec:
     kind: str
     index: int  # which ancestor / directory / link, taken modulo the choices
     absolute: bool
+    target: RelPath = ()  # for kind "path": the directory it leads to, from the root
 
 
 @dataclass
@@ -142,8 +149,39 @@ def _target(link: LinkSpec, root: Path, where: Path, path: Path, made: list[Path
         return link.name
     if link.kind == "link":
         return os.path.relpath(made[link.index % len(made)], where) if made else link.name
+    if link.kind == "path":
+        return os.path.relpath(root.joinpath(*link.target), where)
     assert link.kind == "outside"
     return os.path.relpath(outside, where)
+
+
+CHAIN = ("m", "d1", "b", "t")
+
+
+@st.composite
+def mid_cycle_trees(draw: st.DrawFn) -> TreeSpec:
+    """A chain of directories ``m/d1/b/t``, an alias from outside the chain to one of them,
+    a link further down the chain back above the alias's target, and some of ``trees()``."""
+    spec = draw(trees())
+    chain = [CHAIN[:depth] for depth in range(1, len(CHAIN) + 1)]
+    for path in chain:
+        if path not in spec.dirs:
+            spec.dirs.append(path)
+        if draw(st.booleans()) and path not in spec.packages:
+            spec.packages.append(path)
+    aliased = draw(st.integers(1, len(chain) - 1))  # the alias leads to chain[aliased]
+    back_from = draw(st.integers(aliased, len(chain) - 1))  # the link back sits in chain[back_from]
+    back_to = draw(st.integers(0, aliased - 1))  # and leads to chain[back_to], above the alias's target
+    alias_parent = draw(st.sampled_from([(), ("x",), ("x", "y")]))
+    for depth in range(1, len(alias_parent) + 1):
+        if alias_parent[:depth] not in spec.dirs:
+            spec.dirs.append(alias_parent[:depth])
+    links = [
+        LinkSpec(alias_parent, "alias", "path", 0, draw(st.booleans()), chain[aliased]),
+        LinkSpec(chain[back_from], "back", "path", 0, draw(st.booleans()), chain[back_to]),
+    ]
+    spec.links = draw(st.permutations(links + spec.links))
+    return spec
 
 
 @pytest.fixture(scope="module")
@@ -166,19 +204,25 @@ class Model:
     cut: list[str] = field(default_factory=list)
 
 
-def _above(root: str) -> set:
+def _above(root: str) -> frozenset:
+    """The identities of the root and of every real directory above it."""
     real = os.path.realpath(root)
-    found = {real}
+    found = {_identity(real)}
     while os.path.dirname(real) != real:
         real = os.path.dirname(real)
-        found.add(real)
-    return found
+        found.add(_identity(real))
+    return frozenset(found)
+
+
+def _identity(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
 
 
 def model_find(
     root: str, namespace: bool, exclude: tuple[str, ...] = (), links: str = "follow", skip_outside: bool = False
 ) -> Model:
-    """setuptools' package finder plus the ancestor rule, recursive and plain.
+    """setuptools' package finder plus the cycle rule, recursive and plain.
 
     ``skip_outside``: a link whose real path is outside the root is not followed
     (``outside-links = "skip"`` with the root as the boundary)."""
@@ -199,11 +243,11 @@ def model_find(
             child = os.path.join(path, name)
             if not os.path.isdir(child):
                 continue
+            if _identity(child) in on_path:
+                result.cut.append(child)
+                continue
             if os.path.islink(child):
                 if links == "never":
-                    continue
-                if os.path.realpath(child) in on_path:
-                    result.cut.append(child)
                     continue
                 if skip_outside and not (os.path.realpath(child) + os.sep).startswith(inside):
                     continue
@@ -218,14 +262,14 @@ def model_find(
                 continue
             kept.append((child, package))
         for child, package in kept:
-            visit(child, package + ".", on_path | {os.path.realpath(child)})
+            visit(child, package + ".", on_path | {_identity(child)})
 
-    visit(root, "", frozenset(_above(root)))
+    visit(root, "", _above(root))
     return result
 
 
 def model_walk(root: str) -> Model:
-    """``os.walk(root, followlinks=True)`` plus the ancestor rule, recursive and plain."""
+    """``os.walk(root, followlinks=True)`` plus the cycle rule, recursive and plain."""
     result = Model()
 
     def visit(path: str, on_path: frozenset) -> None:
@@ -238,16 +282,16 @@ def model_walk(root: str) -> Model:
             child = os.path.join(path, name)
             if not os.path.isdir(child):
                 files.append(name)
-            elif os.path.islink(child) and os.path.realpath(child) in on_path:
+            elif _identity(child) in on_path:
                 result.cut.append(child)
             else:
                 dirs.append(name)
         result.walked.append((path, dirs, files))
         for name in dirs:
             child = os.path.join(path, name)
-            visit(child, on_path | {os.path.realpath(child)})
+            visit(child, on_path | {_identity(child)})
 
-    visit(root, frozenset(_above(root)))
+    visit(root, _above(root))
     return result
 
 
@@ -276,8 +320,9 @@ class Bounded(WalkOptions):
             yield directory
 
 
-def safe_walk(root: str) -> list[tuple[str, list[str], list[str]]]:
-    return [(d.path, [c.name for c in d.dirs], d.files) for d in Bounded().walk(root)]
+def safe_walk(root: str, reports: list[safe_find.LinkReport] | None = None) -> list[tuple[str, list[str], list[str]]]:
+    options = Bounded(report=reports.append if reports is not None else None)
+    return [(d.path, [c.name for c in d.dirs], d.files) for d in options.walk(root)]
 
 
 # -- regression examples (shrunk failures, kept) ------------------------------------------
@@ -302,6 +347,26 @@ ONCE_REAL_NAME_EXCLUDED = TreeSpec(
     modules=[(), ("__pycache__",)],
     links=[LinkSpec((), "l", "dir", 0, False)],
 )
+# Issue 13: d2/alias -> ../mod/d1/b, mod/d1/b/tests/loop -> ../.., mod/tests/loop -> ../d1:
+# d2/alias/tests/loop/b is d2/alias again, and was walked one extra lap.
+ISSUE_13_ALIAS = TreeSpec(
+    dirs=[(), ("d2",), ("mod",), ("mod", "d1"), ("mod", "d1", "b"), ("mod", "d1", "b", "tests"), ("mod", "tests")],
+    packages=[("d2",), ("mod",), ("mod", "d1"), ("mod", "d1", "b"), ("mod", "d1", "b", "tests"), ("mod", "tests")],
+    links=[
+        LinkSpec(("d2",), "alias", "path", 0, False, ("mod", "d1", "b")),
+        LinkSpec(("mod", "d1", "b", "tests"), "loop", "path", 0, False, ("mod", "d1")),
+        LinkSpec(("mod", "tests"), "loop", "path", 0, False, ("mod", "d1")),
+    ],
+)
+# Issue 13: loop -> c/a/c/d2, c/a/c/d2/l2 -> ../..: loop/l2/c/d2 is loop again.
+ISSUE_13_LOOP = TreeSpec(
+    dirs=[(), ("c",), ("c", "a"), ("c", "a", "c"), ("c", "a", "c", "d2")],
+    packages=[("c",), ("c", "a"), ("c", "a", "c"), ("c", "a", "c", "d2")],
+    links=[
+        LinkSpec((), "loop", "path", 0, False, ("c", "a", "c", "d2")),
+        LinkSpec(("c", "a", "c", "d2"), "l2", "path", 0, False, ("c", "a")),
+    ],
+)
 # The looping tree of uv issue 11238.
 UV_11238 = TreeSpec(
     dirs=[(), ("pkg",), ("pkg", "a"), ("pkg", "b")],
@@ -315,6 +380,8 @@ UV_11238 = TreeSpec(
 
 @given(spec=trees(), namespace=st.booleans(), exclude=st.sampled_from(EXCLUDES))
 @example(spec=UV_11238, namespace=False, exclude=())
+@example(spec=ISSUE_13_ALIAS, namespace=True, exclude=())
+@example(spec=ISSUE_13_LOOP, namespace=False, exclude=())
 @example(spec=ONCE_DEFERRED_PREFIX, namespace=True, exclude=())
 def test_discovery_matches_the_model_and_stock_when_acyclic(
     scratch: Path, spec: TreeSpec, namespace: bool, exclude: tuple[str, ...]
@@ -335,14 +402,35 @@ def test_discovery_matches_the_model_and_stock_when_acyclic(
 
 @given(spec=trees())
 @example(spec=UV_11238)
+@example(spec=ISSUE_13_ALIAS)
+@example(spec=ISSUE_13_LOOP)
 def test_walk_matches_the_model_and_os_walk_when_acyclic(scratch: Path, spec: TreeSpec) -> None:
-    """``safe_find.walk``: the model's dirpaths, dirnames and filenames in order; os.walk's when acyclic."""
+    """``safe_find.walk``: the model's dirpaths, dirnames and filenames in order, and a report
+    for each directory it does not enter; os.walk's when acyclic."""
+    check_walk(spec, scratch)
+
+
+@given(spec=mid_cycle_trees())
+def test_walk_of_a_cycle_entered_midway_matches_the_model(scratch: Path, spec: TreeSpec) -> None:
+    check_walk(spec, scratch)
+
+
+def check_walk(spec: TreeSpec, scratch: Path) -> None:
     for root in made(spec, scratch):
-        walked = safe_walk(str(root))
+        reports: list[safe_find.LinkReport] = []
+        walked = safe_walk(str(root), reports)
         reference = model_walk(str(root))
         assert walked == reference.walked, _tree(root)
+        assert sorted(report.path for report in reports) == sorted(reference.cut), _tree(root)
         if not reference.cut:
             assert walked == [(p, d, f) for p, d, f in os.walk(str(root), followlinks=True)], _tree(root)
+
+
+@given(spec=mid_cycle_trees(), namespace=st.booleans())
+def test_discovery_of_a_cycle_entered_midway_matches_the_model(scratch: Path, spec: TreeSpec, namespace: bool) -> None:
+    for root in made(spec, scratch):
+        finder = safe_find.find_namespace_packages if namespace else safe_find.find_packages
+        assert finder(str(root), options=Bounded()) == model_find(str(root), namespace).packages, _tree(root)
 
 
 @given(spec=trees(), namespace=st.booleans())
@@ -394,3 +482,21 @@ def _tree(root: Path) -> str:
         else:
             lines.append(str(relative))
     return "\n".join(lines)
+
+
+@given(spec=trees())
+@example(spec=UV_11238)
+def test_distutils_findall_replacement_equals_it_where_no_link_leads_above_the_root(
+    scratch: Path, spec: TreeSpec
+) -> None:
+    """``graft`` and ``global-include`` (distutils' findall, each directory entered once):
+    safe-find's findall with ``unique`` gives the same files in the same order wherever no
+    directory above the walk's root is reached (distutils enters those once; safe-find
+    never does)."""
+    from setuptools._distutils.filelist import findall as distutils_findall
+
+    for root in made(spec, scratch):
+        ours = safe_find.findall(str(root), options=Bounded(), unique=True)
+        above = _above(str(root)) - {_identity(str(root))}
+        if not any(_identity(os.path.join(d, n)) in above for d, dirs, _ in os.walk(root) for n in dirs):
+            assert ours == distutils_findall(str(root)), _tree(root)

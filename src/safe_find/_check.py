@@ -24,7 +24,7 @@ from ._config import Settings, read_pyproject, settings_from_document
 from ._errors import SafeFindError
 from ._plugin import held
 from ._report import FATAL, Diagnostics, relative
-from ._walk import Directory, LinkReport, walk
+from ._walk import AnyReport, Directory, walk
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -57,7 +57,7 @@ class Finding:
     """One link the walks did not simply follow, its paths relative to the project root,
     and what the settings make of it: "error", "warning", "info" or "accepted"."""
 
-    report: LinkReport
+    report: AnyReport
     severity: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -125,10 +125,10 @@ def check(path: str) -> CheckResult:
     seen = set()
     for report in reports:
         report = relative(report, root)
-        if (report.link, report.reason) not in seen:
-            seen.add((report.link, report.reason))
+        if (report.path, report.reason) not in seen:
+            seen.add((report.path, report.reason))
             result.findings.append(Finding(report, SEVERITY[diagnostics.level(report)]))
-    result.findings.sort(key=lambda finding: (finding.report.reason, finding.report.link))
+    result.findings.sort(key=lambda finding: (finding.report.reason, finding.report.path))
     return result
 
 
@@ -137,8 +137,8 @@ def _walked(settings: Settings) -> str:
     return "skip" if settings.outside_links in ("skip", "error") else "follow"
 
 
-def _walk_tree(root: str, settings: Settings) -> list[LinkReport]:
-    reports: list[LinkReport] = []
+def _walk_tree(root: str, settings: Settings) -> list[AnyReport]:
+    reports: list[AnyReport] = []
     tree = walk(
         root,
         links=settings.links,  # type: ignore[arg-type]  # validated by _config
@@ -158,7 +158,7 @@ def _skipped(directory: Directory) -> bool:
 
 def _discover(
     root: str, settings: Settings, document: Mapping[str, Any] | None, result: CheckResult
-) -> list[LinkReport]:
+) -> list[AnyReport]:
     """Let setuptools read the project's configuration, with the cycle-safe walks held."""
     from setuptools.dist import Distribution
     from setuptools.errors import BaseError

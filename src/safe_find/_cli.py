@@ -24,6 +24,7 @@ HEADINGS = {
     "outside": "links leaving the project",
     "repeat": 'links to directories already walked (links = "once")',
     "never": 'links not followed (links = "never")',
+    "special": "FIFOs, sockets and devices that patterns match, left out",
 }
 
 

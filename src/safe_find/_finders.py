@@ -46,7 +46,9 @@ class WalkOptions:
         self.follow_outside = follow_outside
         self.report = report
 
-    def walk(self, top: str, *, keep_listings: bool = True, vouch_for_files: bool = True) -> Iterator[Directory]:
+    def walk(
+        self, top: str, *, keep_listings: bool = True, vouch_for_files: bool = True, unique: bool = False
+    ) -> Iterator[Directory]:
         return walk(
             top,
             links=self.links,
@@ -55,6 +57,7 @@ class WalkOptions:
             report=self.report,
             keep_listings=keep_listings,
             vouch_for_files=vouch_for_files,
+            unique=unique,
         )
 
 

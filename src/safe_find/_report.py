@@ -16,7 +16,7 @@ from ._config import Settings
 from ._errors import SafeFindError
 
 if TYPE_CHECKING:  # reports arrive as objects: the hook need not import the walk
-    from ._walk import LinkReport
+    from ._walk import AnyReport, LinkReport
 
 __all__ = ["Diagnostics", "LinkError", "SafeFindError", "relative", "summarize"]
 
@@ -53,11 +53,12 @@ class Diagnostics:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.seen: set[tuple[str, str]] = set()
-        self.reports: list[LinkReport] = []
+        self.reports: list[AnyReport] = []
         self.fatal: list[LinkReport] = []
 
-    def record(self, report: LinkReport) -> None:
-        """Log ``report`` unless this build already named the same link for the same reason.
+    def record(self, report: AnyReport) -> None:
+        """Log ``report`` unless this build already named the same directory (or file) for
+        the same reason.
 
         Paths are shown relative to the project root, as the build's other lines are.
         """
@@ -66,11 +67,12 @@ class Diagnostics:
             report = relative(report, root)
         level = self.level(report)
         if level == FATAL and report not in self.fatal:
+            assert report.reason != "special"
             # Named by the LinkError that stops the walk: by every walk that meets it, as
             # setuptools may swallow the first (it parses setup.cfg once, errors ignored,
             # for setup_requires).
             self.fatal.append(report)
-        key = (report.link, report.reason)
+        key = (report.path, report.reason)
         if key in self.seen:
             return
         self.seen.add(key)
@@ -78,8 +80,10 @@ class Diagnostics:
         if level != FATAL:
             log.log(level, "safe-find: %s", report.describe())
 
-    def level(self, report: LinkReport) -> int:
+    def level(self, report: AnyReport) -> int:
         """How much ``report`` matters under the settings: a logging level, or ``FATAL``."""
+        if report.reason == "special":
+            return logging.WARNING
         if report.reason == "loop":
             policy = self.settings.on_loop
             return FATAL if policy == "error" else logging.DEBUG if policy == "ignore" else logging.WARNING
@@ -109,7 +113,7 @@ def _real(root: str) -> str:
     return os.path.realpath(root)
 
 
-def relative(report: LinkReport, root: str) -> LinkReport:
+def relative(report: AnyReport, root: str) -> AnyReport:
     """``report`` with its paths relative to ``root`` where they are below it.
 
     Relative paths in the report are taken as relative to ``root`` (the working
@@ -123,18 +127,33 @@ def relative(report: LinkReport, root: str) -> LinkReport:
                 return os.path.relpath(full, base)
         return full
 
+    if report.reason == "special":
+        return dataclasses.replace(report, path=below(report.path))
     other = report.other
     if other is not None and report.reason != "outside":
         other = below(other)
-    return dataclasses.replace(report, link=below(report.link), other=other)
+    entry = None if report.entry is None else below(report.entry)
+    return dataclasses.replace(report, link=below(report.link), other=other, entry=entry)
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    if number == 1:
+        return f"{number} {noun}"
+    return f"{number} {noun[:-1]}ies" if noun.endswith("ory") else f"{number} {noun}s"
 
 
-def summarize(reports: list[LinkReport]) -> str:
+def summarize(reports: list[AnyReport]) -> str:
     """One line that counts ``reports`` by what was done and why."""
+    specials = sum(report.reason == "special" for report in reports)
+    links = [report for report in reports if report.reason != "special"]
+    text = _summarize_links(links)
+    if specials:
+        text += "; " if text else ""
+        text += f"{_count(specials, 'special file')} (FIFO, socket, device) left out"
+    return text
+
+
+def _summarize_links(reports: list[LinkReport]) -> str:
     skipped = [report for report in reports if not report.followed]
     why = {
         "loop": "looping back to an ancestor",
@@ -147,7 +166,11 @@ def summarize(reports: list[LinkReport]) -> str:
         for reason, text in why.items()
         if any(report.reason == reason for report in skipped)
     )
-    text = f"{_count(len(skipped), 'directory link')} not followed ({reasons})" if skipped else ""
+    # Links and junctions not followed, unless a mount point or a directory below a
+    # followed link (a cycle entered in its middle) is among them.
+    links_only = all(report.entry is None and report.kind != "mount" for report in skipped)
+    noun, verb = ("directory link", "not followed") if links_only else ("directory", "not entered")
+    text = f"{_count(len(skipped), noun)} {verb} ({reasons})" if skipped else ""
     followed = len(reports) - len(skipped)
     if followed:
         text += "; " if text else ""

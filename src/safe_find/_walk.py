@@ -1,13 +1,26 @@
 """The one directory walk of safe-find: top-down, link-following, and cycle-safe.
 
 Every other module asks this one for directory contents. The rule that keeps the
-walk finite is the one of GNU ``find -L`` and Rust's ``walkdir``: a symbolic link
-to a directory is followed unless the directory it leads to, identified by
-``(st_dev, st_ino)``, is already on the path from the walk's root to the link, or
-is one of the real ancestors of the root itself (a link to ``/`` or to the project
-root contains the link, so it is a loop too). Such a link is reported, not
-followed. Identities are computed lazily, only when a link is met, so a tree
-without links costs one ``os.scandir`` per directory and nothing more.
+walk finite is the one of GNU ``find -L`` and Rust's ``walkdir``: a directory is
+never entered again while it is on the path from the walk's root to where the walk
+stands, or is one of the real ancestors of the root itself (a link to ``/`` or to
+the project root contains the link, so it is a loop too), whatever leads there: a
+symbolic link, a plain subdirectory of a directory reached through a link (a cycle
+entered in its middle), a Windows junction, or a mount point (a bind mount).
+Directories are identified by ``(st_dev, st_ino)``, or by their resolved path where
+the file system gives no inode number. Each directory not entered is reported, with
+the link, junction or mount point that led into the cycle.
+
+Identities cost a ``stat``, so the walk asks for them only where a cycle can close.
+Plain descent from the root can only come back to a directory through a mount: on
+Linux the walk reads the mount table once per process and asks ``stat`` only of
+directories named like a mount point. Links and junctions are checked where they
+are met. Below one, plain descent stays in the real tree below its target, and can
+come back to a directory on the path only if that target is a real ancestor of a
+link target higher on the path (the walk went down through one link and back up
+through another): only below such a link, and below a mount point, is every
+directory checked. A tree without links costs one ``os.scandir`` per directory and
+nothing more.
 
 The walk keeps the order and the error handling of
 ``os.walk(top, followlinks=True)``: children in ``scandir`` order, depth first,
@@ -22,13 +35,25 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Callable, Literal, Union
 
-__all__ = ["Directory", "LinkMode", "LinkReport", "Reason", "names_in", "walk"]
+__all__ = [
+    "AnyReport",
+    "Directory",
+    "LinkKind",
+    "LinkMode",
+    "LinkReport",
+    "Reason",
+    "SpecialFileReport",
+    "names_in",
+    "special_file",
+    "walk",
+]
 
 LinkMode = Literal["follow", "once", "never"]
 """How directory links are treated: ``follow`` them as setuptools does and break
@@ -39,10 +64,21 @@ Reason = Literal["loop", "repeat", "never", "outside"]
 already walked (``once``); links are not followed (``never``); it leaves the
 project."""
 
-Identity = tuple[int, int]
-# A directory link as ``scan`` notes it: how many directories precede it in the
-# listing, its name, and the identity of the directory it leads to.
-_Link = tuple[int, str, Identity]
+LinkKind = Literal["link", "junction", "mount"]
+"""What leads into a directory other than plain descent: a symbolic link, a Windows
+junction (a directory to Python, not a link), or a mount point."""
+
+# (st_dev, st_ino); (st_dev, resolved path) where the file system has no inode numbers.
+Identity = tuple[int, Union[int, str]]
+# A directory ``scan`` leaves for ``vet`` to decide: how many directories precede it in
+# the listing, its name, the identity of the directory it is, and what leads there:
+# a ``LinkKind``, or "plain" for a plain subdirectory below one of those.
+_Vetted = tuple[int, str, Identity, str]
+
+_JUNCTIONS = sys.platform == "win32"  # os.walk enters junctions even with followlinks=False
+_IO_REPARSE_TAG_MOUNT_POINT = 0xA0000003  # stat.IO_REPARSE_TAG_MOUNT_POINT, which typeshed has on Windows only
+# On Windows ``DirEntry.stat()`` carries no st_ino or st_dev: identities need os.stat.
+_STAT_FOR_IDENTITY = sys.platform == "win32"
 
 # On case-insensitive file systems a file name found by ``stat`` may be absent
 # from the listing under that exact spelling; there we ask ``stat`` as stock does.
@@ -79,10 +115,13 @@ class LinkReport:
     """A directory link the walk met and did not simply follow.
 
     ``link`` is the link's path as the walk reached it, ``target`` what the link
-    says (``os.readlink``), ``reason`` why it is reported, ``other`` the directory
-    it duplicates: the ancestor it loops back to, or the path where the
-    directory was first walked. ``followed`` is true only for a link that leaves
-    the project and is followed all the same.
+    says (``os.readlink``; empty for a mount point), ``reason`` why it is reported,
+    ``other`` the directory it duplicates: the ancestor it loops back to, or the
+    path where the directory was first walked. ``followed`` is true only for a
+    link that leaves the project and is followed all the same. ``kind`` says what
+    ``link`` is. ``entry`` is set when the directory not entered lies below the
+    link rather than being the link itself: the link was followed and led into
+    the middle of a cycle, and ``entry`` is where the cycle closes.
     """
 
     link: str
@@ -90,12 +129,26 @@ class LinkReport:
     reason: Reason
     other: str | None = None
     followed: bool = False
+    entry: str | None = None
+    kind: LinkKind = "link"
+
+    @property
+    def path(self) -> str:
+        """The directory not entered (or, for an outside link followed, entered)."""
+        return self.link if self.entry is None else self.entry
 
     def describe(self) -> str:
         """One line for a build log."""
-        where = f"{self.link} -> {self.target}"
+        where = {
+            "link": f"{self.link} -> {self.target}",
+            "junction": f"{self.link} -> {self.target} (a junction)",
+            "mount": f"{self.link} (a mount point)",
+        }[self.kind]
+        if self.entry is not None:
+            return f"{self.entry}: not entered, it is its ancestor {self.other} again (reached through {where})"
         if self.reason == "loop":
-            return f"{where}: not followed, it loops back to its ancestor {self.other}"
+            verb = "entered" if self.kind == "mount" else "followed"
+            return f"{where}: not {verb}, it loops back to its ancestor {self.other}"
         if self.reason == "repeat":
             return f'{where}: not followed, {self.other} is already walked (links = "once")'
         if self.reason == "never":
@@ -104,10 +157,24 @@ class LinkReport:
         return f"{where}: leads outside the project root {self.other}, {action}"
 
 
-Report = Callable[[LinkReport], None]
+@dataclass(frozen=True)
+class SpecialFileReport:
+    """A file a pattern matched that is no regular file (a FIFO, a socket, a device),
+    left out: setuptools would block reading it, or fail, when it copies it."""
+
+    path: str
+    what: str  # "a FIFO", "a socket", "a character device", "a block device"
+    reason: Literal["special"] = "special"
+
+    def describe(self) -> str:
+        return f"{self.path}: {self.what}, not a regular file: left out (copying it would block or fail)"
 
 
-def _ignore(_report: LinkReport) -> None:
+AnyReport = Union[LinkReport, SpecialFileReport]
+Report = Callable[[AnyReport], None]
+
+
+def _ignore(_report: AnyReport) -> None:
     return None
 
 
@@ -128,11 +195,28 @@ class Directory:
     # the directory links the listing met until ``vet`` decides them, at the
     # directory's own visit: a directory listed only to look inside it
     # (``has_file``) and never walked reports none of its links.
-    __slots__ = ("_dirs", "_files", "_identity", "_links", "_not_files", "_walk", "name", "outside", "parent", "path")
+    #
+    # ``via`` is set where every subdirectory must be checked against the path: it
+    # is the directory, at or above this one, entered through the link (junction,
+    # mount point) that may close a cycle below it (see ``_Walk.closes_midway``);
+    # with ``unique``, the root is everyone's ``via``.
+    __slots__ = (
+        "_dirs",
+        "_files",
+        "_identity",
+        "_links",
+        "_not_files",
+        "_walk",
+        "name",
+        "outside",
+        "parent",
+        "path",
+        "via",
+    )
     _dirs: list[Directory] | tuple[()] | None
     _files: tuple[str, ...] | None
     _not_files: tuple[str, ...] | None
-    _links: list[_Link] | None
+    _links: list[_Vetted] | None
 
     def __init__(
         self,
@@ -142,6 +226,7 @@ class Directory:
         parent: Directory | None,
         identity: Identity | None = None,
         outside: bool = False,
+        via: Directory | None = None,
     ) -> None:
         self._walk = walk
         self.path = path
@@ -149,6 +234,7 @@ class Directory:
         self.parent = parent
         self._identity = identity
         self.outside = outside
+        self.via = via
         self._dirs = None
 
     def __repr__(self) -> str:
@@ -219,11 +305,47 @@ class Directory:
         self._dirs = _NO_DIRS
         self._links = None
 
+    def special_files(self, names: Iterable[str]) -> dict[str, str]:
+        """Which of ``names``, files of this directory, are FIFOs, sockets or devices, and
+        what each is. ``stat`` is asked only of names the listing does not vouch for as
+        regular files."""
+        if self._dirs is None:
+            self._walk.scan(self)
+        not_files = self._not_files
+        found = {}
+        for name in names if not_files is None else [name for name in names if name in not_files]:
+            what = special_file(_join(self.path, name))
+            if what is not None:
+                found[name] = what
+        return found
+
     def identity(self) -> Identity:
         if self._identity is None:
-            st = os.stat(self.path)
-            self._identity = (st.st_dev, st.st_ino)
+            self._identity = _identity(os.stat(self.path), self.path)
         return self._identity
+
+
+class _Entered(Directory):
+    """A directory entered through a link, a junction or a mount point: ``kind`` says
+    which. If it may close a cycle below itself, it is its own ``via``."""
+
+    __slots__ = ("kind",)
+
+    def __init__(
+        self,
+        walk: _Walk,
+        path: str,
+        name: str,
+        parent: Directory,
+        identity: Identity,
+        outside: bool,
+        kind: LinkKind,
+        check_below: bool,
+    ) -> None:
+        super().__init__(walk, path, name, parent, identity, outside)
+        self.kind = kind
+        if check_below:  # a reference to itself: these are few
+            self.via = self
 
 
 class _Walk:
@@ -237,9 +359,18 @@ class _Walk:
         follow_outside: bool,
         report: Report,
         vouch: bool = True,
+        unique: bool = False,
     ) -> None:
         self.root = root
         self.vouch = vouch
+        self.mounts = _mount_names()
+        # The names ``scan`` looks at twice: those of mount points; on Windows, every
+        # name (any directory may be a junction).
+        self.watched: Container[str] = _EVERY_NAME if _JUNCTIONS else self.mounts
+        # ``unique``: every directory is entered once, the first time the walk meets
+        # it (distutils' findall): each one's identity is needed, so each is vetted.
+        self.unique = unique
+        self.entered: set[Identity] = set()
         self.mode = mode
         self.boundary = boundary
         self.follow_outside = follow_outside
@@ -251,6 +382,7 @@ class _Walk:
         self.chain_ids: dict[Identity, Directory] = {}
         self.known = 0
         self.root_ancestors: dict[Identity, str] | None = None
+        self.real_ancestors_of: dict[Directory, set[Identity]] = {}  # see closes_midway
         # For ``once``: every directory entered, and the links left for later.
         # A directory counts as entered when it is yielded, not when it is
         # listed: one listed only to look inside it (``has_file``) and then
@@ -322,23 +454,38 @@ class _Walk:
         """Identities of the real directories above the root: a link to one holds itself."""
         if self.root_ancestors is None:
             self.root_ancestors = {}
-            path = os.path.realpath(self.root)
-            while True:
-                parent = os.path.dirname(path)
-                if parent == path:
-                    break
-                path = parent
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                self.root_ancestors.setdefault((st.st_dev, st.st_ino), path)
+            for identity, path in _real_ancestors(self.root):
+                self.root_ancestors.setdefault(identity, path)
         return self.root_ancestors
 
-    def tell(self, link: str, reason: Reason, other: str | None = None, followed: bool = False) -> None:
+    def tell(
+        self, link: str, reason: Reason, other: str | None = None, followed: bool = False, kind: LinkKind = "link"
+    ) -> None:
         """Report a link; nothing to do (not even ``readlink``) when nobody listens."""
         if self.report is not _ignore:
-            self.report(LinkReport(link, _readlink(link), reason, other, followed))
+            self.report(LinkReport(link, _target(link, kind), reason, other, followed, kind=kind))
+
+    def refuse(self, parent: Directory, name: str, kind: str, ancestor: str) -> None:
+        """Report the directory ``name`` of ``parent``, not entered: it is ``ancestor``.
+
+        A link, junction or mount point is reported as itself; a plain subdirectory
+        (a cycle entered in its middle) with the nearest link, junction or mount
+        point above it, which led into the cycle.
+        """
+        if self.report is _ignore:
+            return
+        path = _join(parent.path, name)
+        if kind != "plain":
+            self.tell(path, "loop", ancestor, kind=kind)  # type: ignore[arg-type]  # a LinkKind
+            return
+        through = parent.via
+        if not isinstance(through, _Entered):
+            # Plain descent came back to an ancestor: only a mount point the walk could
+            # not tell (no mount table here) can do that. It is named as one.
+            self.tell(path, "loop", ancestor, kind="mount")
+            return
+        target = _target(through.path, through.kind)
+        self.report(LinkReport(through.path, target, "loop", ancestor, entry=path, kind=through.kind))
 
     # -- listing ------------------------------------------------------------------
     def scan(self, directory: Directory) -> bool:
@@ -348,9 +495,10 @@ class _Walk:
         both do as little as they can: the loop only sorts the entry, which
         ``scandir`` answers without a system call but for links; most entries are
         files, and ``is_file`` first sorts them with one call. (Mapping ``is_file``
-        over a listing in C measured slower than this loop.) Links are only noted
-        here, with their place among the directories; ``vet`` decides them when
-        the directory is visited.
+        over a listing in C measured slower than this loop.) Directories that may
+        close a cycle (links, junctions, mount points, and every subdirectory below
+        one of those) are only noted here, with their identity and their place
+        among the directories; ``vet`` decides them when the directory is visited.
         """
         path = directory.path
         trusted = self.vouch and (len(path) < _SHORT or _room_for_any_name(path))
@@ -368,6 +516,8 @@ class _Walk:
         not_files = links = None
         base = ""
         outside = directory.outside
+        vet_all = directory.via is not None
+        watched = self.watched
         try:
             for entry in listing:
                 try:
@@ -383,16 +533,36 @@ class _Walk:
                     if not_files is None:
                         not_files = []
                     not_files.append(name)
-                elif entry.is_symlink():
-                    st = entry.stat()  # the one is_dir made, kept by the entry
-                    if links is None:
-                        links = []
-                    links.append((0 if dirs is None else len(dirs), name, (st.st_dev, st.st_ino)))
+                    continue
+                if entry.is_symlink():
+                    kind = "link"
+                elif not (vet_all or name in watched):  # the common case
+                    if dirs is None:
+                        base = _base(path)
+                        dirs = []
+                    dirs.append(Directory(self, base + name, name, directory, None, outside))
+                    continue
+                elif _JUNCTIONS and _is_junction(entry):
+                    kind = "junction"
+                elif name in self.mounts and _is_mount_point(entry):
+                    kind = "mount"
+                elif vet_all:
+                    kind = "plain"
                 else:
                     if dirs is None:
                         base = _base(path)
                         dirs = []
                     dirs.append(Directory(self, base + name, name, directory, None, outside))
+                    continue
+                try:
+                    # For a link, the stat is_dir made, kept by the entry.
+                    st = os.stat(entry.path) if _STAT_FOR_IDENTITY else entry.stat()
+                except OSError:  # gone since it was listed: as os.walk, left out
+                    continue
+                identity = (st.st_dev, st.st_ino) if st.st_ino else _identity(st, entry.path)
+                if links is None:
+                    links = []
+                links.append((0 if dirs is None else len(dirs), name, identity, kind))
         except OSError:
             # As os.walk: a directory that fails mid-listing contributes nothing.
             self.unreadable(directory)
@@ -409,6 +579,19 @@ class _Walk:
         directory._links = [] if links is None and self.once else links
         return True
 
+    def scan_unique(self, directory: Directory) -> bool:
+        """``scan``, for a walk that enters each directory once: one met before (its
+        identity is known, it was vetted) is left out, as one that cannot be read is."""
+        try:
+            identity = directory.identity()
+        except OSError:
+            identity = None
+        if identity is None or identity in self.entered:
+            self.unreadable(directory)
+            return False
+        self.entered.add(identity)
+        return _Walk.scan(self, directory)
+
     @staticmethod
     def unreadable(directory: Directory) -> None:
         """As os.walk: a directory that cannot be listed contributes nothing, and its
@@ -417,62 +600,100 @@ class _Walk:
         directory._files = directory._not_files = directory._links = None
 
     def vet(self, directory: Directory) -> None:
-        """Decide the links of a listed directory, at its visit: report the ones not
-        to follow, put the others in ``dirs`` at their place in the listing. With
-        ``once``, links wait for later and real directories seen before are dropped."""
+        """Decide the noted directories of a listed directory, at its visit: report the
+        ones not to enter, put the others in ``dirs`` at their place in the listing.
+        With ``once``, links wait for later and directories seen before are dropped."""
         links = directory._links
         directory._links = None
         if links is None:
             return
         listed = directory._dirs
         assert listed is not None  # vetted after scan
+        inserted = 0
         if self.once:
-            for _, name, identity in links:
-                self.vet_link(directory, name, identity)
+            for position, name, identity, kind in links:
+                child = self.vet_link(directory, name, identity, kind)  # links: left for later
+                if child is not None:
+                    if isinstance(listed, tuple):  # _NO_DIRS
+                        listed = directory._dirs = []
+                    listed.insert(position + inserted, child)
+                    inserted += 1
             kept = [child for child in listed if self.first_visit(child)]
             if len(kept) != len(listed):
                 directory._dirs = kept
             return
-        inserted = 0
         ancestors = self.ancestors(directory)
-        for position, name, identity in links:
+        # A plain subdirectory below a link is decided here, without the checks of a
+        # link (there are as many as the linked trees have directories). The directory
+        # being listed is then known by identity: ``ancestors`` leaves it out.
+        own = directory._identity
+        above = self._root_ancestors() if own is not None else None
+        base = _base(directory.path)
+        via = directory.via
+        for position, name, identity, kind in links:
             hit = ancestors.get(identity)
             if hit is not None:  # the common loop, back to an ancestor, decided here
-                if self.report is not _ignore:
-                    self.tell(_join(directory.path, name), "loop", hit.path)
+                self.refuse(directory, name, kind, hit.path)
                 continue
-            child = self.vet_link(directory, name, identity)
+            if kind == "plain" and above is not None and identity != own and identity not in above:
+                child = Directory(self, base + name, name, directory, identity, directory.outside, via)
+            else:
+                child = self.vet_link(directory, name, identity, kind)
             if child is not None:
                 if isinstance(listed, tuple):  # _NO_DIRS
                     listed = directory._dirs = []
                 listed.insert(position + inserted, child)
                 inserted += 1
 
+    def closes_midway(self, parent: Directory, target: Identity) -> bool:
+        """Whether plain descent below a link to ``target``, met in ``parent``, may come
+        back to a directory on the path: whether ``target`` is a real ancestor of the
+        target of a link higher on the path (the walk went down through that link and
+        comes back up through this one). Computed only for links met below links."""
+        node: Directory | None = parent
+        while node is not None:
+            if isinstance(node, _Entered) and node.kind != "mount" and target in self.real_ancestors(node):
+                return True
+            node = node.parent
+        return False
+
+    def real_ancestors(self, entered: Directory) -> set[Identity]:
+        """The identities of the real directories above the one ``entered`` leads to."""
+        found = self.real_ancestors_of.get(entered)
+        if found is None:
+            found = self.real_ancestors_of[entered] = {identity for identity, _ in _real_ancestors(entered.path)}
+        return found
+
     def first_visit(self, child: Directory) -> bool:
         return child.identity() not in self.seen
 
-    def vet_link(self, parent: Directory, name: str, identity: Identity) -> Directory | None:
-        """The directory to enter through the link ``name`` of ``parent``, if any."""
+    def vet_link(self, parent: Directory, name: str, identity: Identity, kind: str) -> Directory | None:
+        """The directory to enter as ``name`` of ``parent`` (a link, a junction, a mount
+        point, or a plain subdirectory below one of those), if any."""
         ancestor = self.looped_ancestor(parent, identity)
         if ancestor is not None:
-            if self.report is not _ignore:  # the common case of a looping tree: no path made
-                self.tell(_join(parent.path, name), "loop", ancestor)
+            self.refuse(parent, name, kind, ancestor)
             return None
         path = _join(parent.path, name)
+        if kind == "plain":
+            return Directory(self, path, name, parent, identity, parent.outside, parent.via)
+        if kind == "mount":
+            return _Entered(self, path, name, parent, identity, parent.outside, "mount", True)
         if self.mode == "never":
-            self.tell(path, "never")
+            self.tell(path, "never", kind=kind)  # type: ignore[arg-type]  # "link" or "junction"
             return None
         outside = parent.outside
         if self.boundary is not None and not outside and not _within(os.path.realpath(path), self.boundary):
             outside = True
-            self.tell(path, "outside", self.boundary, self.follow_outside)
+            self.tell(path, "outside", self.boundary, self.follow_outside, kind=kind)  # type: ignore[arg-type]
             if not self.follow_outside:
                 return None
-        child = Directory(self, path, name, parent, identity, outside)
+        check_below = self.closes_midway(parent, identity)
+        child = _Entered(self, path, name, parent, identity, outside, kind, check_below)  # type: ignore[arg-type]
         if self.once:
             first = self.seen.get(identity)
             if first is not None:
-                self.tell(path, "repeat", first)
+                self.tell(path, "repeat", first, kind=kind)  # type: ignore[arg-type]
             else:
                 # Links wait until every real directory is walked, so that a
                 # directory reached both ways keeps its real path.
@@ -496,6 +717,121 @@ def _readlink(path: str) -> str:
         return os.readlink(path)
     except OSError:
         return "?"
+
+
+def _real_ancestors(path: str) -> Iterator[tuple[Identity, str]]:
+    """The identity and path of each real directory above ``path``, nearest first."""
+    real = os.path.realpath(path)
+    while True:
+        parent = os.path.dirname(real)
+        if parent == real:
+            return
+        real = parent
+        try:
+            st = os.stat(real)
+        except OSError:
+            continue
+        yield _identity(st, real), real
+
+
+def _target(path: str, kind: str) -> str:
+    """What a report shows a link or junction leads to; a mount point says nothing."""
+    return "" if kind == "mount" else _readlink(path)
+
+
+def _identity(st: os.stat_result, path: str) -> Identity:
+    """A directory's identity; its resolved path where the file system gives every
+    file inode number 0 (some FUSE and network file systems), so that it stays unique."""
+    return (st.st_dev, st.st_ino) if st.st_ino else (st.st_dev, os.path.realpath(path))
+
+
+def _is_junction(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a Windows junction: a directory, not a link, to ``is_symlink``."""
+    is_junction = getattr(entry, "is_junction", None)  # Python 3.12+
+    if is_junction is not None:
+        return bool(is_junction())
+    try:
+        tag = entry.stat(follow_symlinks=False).st_reparse_tag  # type: ignore[attr-defined]  # Windows only
+    except (OSError, AttributeError):
+        return False
+    return bool(tag == _IO_REPARSE_TAG_MOUNT_POINT)
+
+
+def _is_mount_point(entry: os.DirEntry[str]) -> bool:
+    """Whether a directory ``entry`` is a mount point: ``readdir`` gives the inode of the
+    directory it covers, ``stat`` the root of what is mounted there. (The ``stat`` is
+    kept by the entry, for its identity.)"""
+    try:
+        return entry.stat().st_ino != entry.inode()
+    except OSError:
+        return False
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _special_mode(mode: int) -> str | None:
+    return next((what for test, what in _SPECIAL_KINDS if test(mode)), None)
+
+
+def _special(entry: os.DirEntry[str]) -> str | None:
+    """What ``entry`` is if it is, or leads to, a FIFO, a socket or a device (for an entry
+    that is neither a regular file nor a directory: a dangling link is none of them)."""
+    try:
+        return _special_mode(entry.stat().st_mode)
+    except OSError:
+        return None
+
+
+def special_file(path: str) -> str | None:
+    """What ``path`` is if it is, or leads to, a FIFO, a socket or a device."""
+    try:
+        return _special_mode(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return None
+
+
+class _EveryName:
+    """A container that holds every name."""
+
+    def __contains__(self, _name: object) -> bool:
+        return True
+
+
+_EVERY_NAME = _EveryName()
+_MOUNT_NAMES: frozenset[str] | None = None
+_MOUNT_ESCAPES = ((b"\\040", b" "), (b"\\011", b"\t"), (b"\\012", b"\n"), (b"\\134", b"\\"))
+
+
+def _unescape_mount_point(field: bytes) -> bytes:
+    """A mount point as /proc/self/mountinfo writes it, with its octal escapes undone."""
+    for escaped, plain in _MOUNT_ESCAPES:
+        field = field.replace(escaped, plain)
+    return field
+
+
+def _mount_names() -> frozenset[str]:
+    """The last parts of the paths where something is mounted (Linux; empty elsewhere),
+    read once per process: a directory so named is asked whether it is a mount point."""
+    global _MOUNT_NAMES
+    if _MOUNT_NAMES is None:
+        names = set()
+        try:
+            with open("/proc/self/mountinfo", "rb") as table:
+                for line in table:
+                    fields = line.split(b" ", 5)
+                    if len(fields) > 4:
+                        names.add(os.path.basename(os.fsdecode(_unescape_mount_point(fields[4]))))
+        except OSError:
+            pass
+        names.discard("")
+        _MOUNT_NAMES = frozenset(names)
+    return _MOUNT_NAMES
 
 
 def _case_variant_listed(name: str, names: tuple[str, ...]) -> bool:
@@ -524,6 +860,7 @@ def walk(
     report: Report | None = None,
     keep_listings: bool = True,
     vouch_for_files: bool = True,
+    unique: bool = False,
 ) -> Iterator[Directory]:
     """Walk ``top`` depth first, yielding each ``Directory`` before its children.
 
@@ -541,6 +878,10 @@ def walk(
     ``vouch_for_files=False`` is for callers that never ask ``has_file``: each
     directory is then listed by its plain path, one path component cheaper than
     ``path/.``, and ``has_file`` asks ``stat`` as ``os.path.isfile`` does.
+
+    ``unique=True`` enters each directory once, the first time the walk meets it,
+    as distutils' ``findall`` does: a directory met again by another path is left
+    out silently (it is no loop), at a ``stat`` per directory.
     """
     top = os.fspath(top)
     if not top:  # as os.walk(""): nothing to list
@@ -552,8 +893,14 @@ def walk(
         follow_outside,
         report or _ignore,
         vouch_for_files,
+        unique and links != "once",  # once: each directory is entered once already
     )
     root = Directory(state, top, os.path.basename(top), None)
+    if state.unique:
+        # Every directory is checked (the root is everyone's ``via``), and one entered
+        # before is left out when it is listed for its visit (``scan_unique``).
+        root.via = root
+        state.scan = state.scan_unique  # type: ignore[method-assign]  # this walk's alone
     if links == "once":
         try:
             state.seen[root.identity()] = top
@@ -615,9 +962,10 @@ def walk(
         visit = _next_revisit(state) if once else None
 
 
-def names_in(path: str) -> tuple[list[str], set[str]] | None:
-    """The names in one directory in listing order, and those of them that are links to
-    directories; None if it cannot be read.
+def names_in(path: str) -> tuple[list[str], set[str], dict[str, str]] | None:
+    """The names in one directory in listing order, those of them that are links (or
+    junctions) to directories, and those that are FIFOs, sockets or devices, with what
+    each is; None if it cannot be read.
 
     For a caller that matches names in a single directory and walks nothing below
     it (a glob pattern whose last part alone has wildcards): no walk state is made
@@ -626,19 +974,27 @@ def names_in(path: str) -> tuple[list[str], set[str]] | None:
     """
     names: list[str] = []
     links: set[str] = set()
+    specials: dict[str, str] = {}
     try:
         with os.scandir(path) as entries:
             for entry in entries:
-                names.append(entry.name)
-                if entry.is_symlink():
-                    try:
-                        if entry.is_dir():
-                            links.add(entry.name)
-                    except OSError:  # as in scan: not a directory
-                        pass
+                name = entry.name
+                names.append(name)
+                try:
+                    if entry.is_file():
+                        continue
+                    if entry.is_dir():
+                        if entry.is_symlink() or (_JUNCTIONS and _is_junction(entry)):
+                            links.add(name)
+                        continue
+                except OSError:  # as in scan: not a directory
+                    pass
+                what = _special(entry)
+                if what is not None:
+                    specials[name] = what
     except OSError:  # as os.walk: what cannot be listed contributes nothing
         return None
-    return names, links
+    return names, links, specials
 
 
 def _next_revisit(state: _Walk) -> Directory | None:
@@ -649,12 +1005,13 @@ def _next_revisit(state: _Walk) -> Directory | None:
         identity = link.identity()
         first = state.seen.get(identity)
         if first is not None:
-            state.tell(link.path, "repeat", first)
+            state.tell(link.path, "repeat", first, kind=link.kind if isinstance(link, _Entered) else "link")
             continue
         state.seen[identity] = link.path
         parent = link.parent
         assert parent is not None
         revisit = Directory(state, parent.path, parent.name, parent.parent, parent._identity, parent.outside)
+        revisit.via = parent.via
         revisit._dirs, revisit._files = [link], ()
         revisit._not_files = revisit._links = None
         state.reset_chain(parent.parent)
