@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-from helpers import Link, Spec
+from helpers import Fifo, Link, Spec
 
 Version = tuple[int, ...]
 STOCK_BACKEND = "setuptools.build_meta"
@@ -33,14 +33,18 @@ class Project:
     # Whether the walk goes through the loops at all; where it does not, safe-find
     # must not name them either (it judges only the links a walk would follow).
     loops_walked: bool = True
+    # The looping links the log must name (and no other), as paths from the project root.
+    links: list[str] = field(default_factory=lambda: ["one/loop", "two/loop"])
+    # Other lines the log of some hook must hold.
+    said: list[str] = field(default_factory=list)
 
 
 def without_links(spec: Spec) -> dict[str, Union[str, Spec]]:
-    """The same tree with every link left out."""
+    """The same tree with every link (and every FIFO) left out."""
     return {
         name: value if isinstance(value, str) else without_links(value)
         for name, value in spec.items()
-        if not isinstance(value, Link)
+        if not isinstance(value, (Link, Fifo))
     }
 
 
@@ -57,7 +61,7 @@ def first_link_only(spec: Spec) -> dict[str, Union[str, Link, Spec]]:
                     continue
                 kept[0] = True
                 result[name] = value
-            elif isinstance(value, str):
+            elif isinstance(value, (str, Fifo)):
                 result[name] = value
             else:
                 result[name] = prune(value)
@@ -152,6 +156,60 @@ def looping(version: Version) -> list[Project]:
             loops_walked=version >= (77,),
         )
     )
+    projects += [
+        # distutils' findall remembers the directories it entered from the graft's root:
+        # a link above that root was entered once, a second copy of the package.
+        Project(
+            "graft-above-its-root",
+            "MANIFEST.in graft and global-include",
+            {
+                "pyproject.toml": _build_system()
+                + '[project]\nname = "graft-above"\nversion = "1.0"\n'
+                + "[tool.setuptools]\ninclude-package-data = true\n"
+                + '[tool.setuptools.packages.find]\nwhere = ["src"]\n',
+                "MANIFEST.in": "graft src/repo_name/data\n",
+                "src": {
+                    "repo_name": {
+                        **package,
+                        "data": {"file.txt": "f\n", "deep": {"inner.txt": "i\n", "up": Link("../..")}},
+                    }
+                },
+            },
+            links=["src/repo_name/data/deep/up"],
+        ),
+        # FIFOs that MANIFEST.in patterns and data files match: setuptools copies them,
+        # and reading a FIFO blocks until a writer comes.
+        Project(
+            "fifo-manifest",
+            "MANIFEST.in patterns",
+            {
+                "pyproject.toml": _build_system(),
+                "setup.cfg": "[metadata]\nname = fifo-manifest\nversion = 1.0\n\n"
+                "[options]\npackages = pkg\ninclude_package_data = true\n",
+                "MANIFEST.in": "include pkg/*.dat\nrecursive-include pkg *.bin\n",
+                "pkg": {**package, "a.dat": "a\n", "pipe.dat": Fifo(), "deep": {"x.bin": "x", "pipe.bin": Fifo()}},
+            },
+            links=[],
+            said=[
+                "safe-find: pkg/pipe.dat: a FIFO, not a regular file: left out (copying it would block or fail)",
+                "safe-find: pkg/deep/pipe.bin: a FIFO, not a regular file: left out (copying it would block or fail)",
+            ],
+        ),
+        Project(
+            "fifo-data-files",
+            "configuration globs",
+            {
+                "pyproject.toml": _build_system()
+                + '[project]\nname = "fifo-data-files"\nversion = "1.0"\n'
+                + '[tool.setuptools]\npackages = ["pkg"]\n'
+                + '[tool.setuptools.data-files]\n"share/fifo" = ["assets/*"]\n',
+                "pkg": package,
+                "assets": {"a.txt": "a\n", "pipe": Fifo()},
+            },
+            links=[],
+            said=["safe-find: assets/pipe: a FIFO, not a regular file: left out (copying it would block or fail)"],
+        ),
+    ]
     return projects
 
 
@@ -222,10 +280,24 @@ def acyclic(version: Version) -> list[Project]:
             },
         ),
         Project(
+            "graft-aliases-parity",
+            "MANIFEST.in graft and global-include",
+            # distutils' findall enters shared/ once, through the first alias it meets:
+            # safe-find's findall too (each alias alone would give it again).
+            {
+                "pyproject.toml": _build_system(),
+                "setup.cfg": "[metadata]\nname = graft-aliases\nversion = 1.0\n\n[options]\npackages = pkg\n",
+                "MANIFEST.in": "graft docs\nglobal-include *.cfgx\n",
+                "pkg": package,
+                "docs": {"a.rst": "a\n", "one": Link("../shared"), "two": Link("../shared")},
+                "shared": {"s.rst": "s\n", "x.cfgx": "x\n", "inner": {"i.rst": "i\n"}},
+            },
+        ),
+        Project(
             "manifest-graft-loop",
             "MANIFEST.in patterns",
-            # graft and global-include use distutils' findall, which already stops at
-            # loops; safe-find leaves it alone, so stock and safe-find agree here too.
+            # graft and global-include use distutils' findall, which stops at a directory
+            # it entered before; safe-find stops there too, and names the loop.
             {
                 "pyproject.toml": _build_system(),
                 "setup.cfg": "[metadata]\nname = graft-loop\nversion = 1.0\n\n[options]\npackages = pkg\n",

@@ -25,8 +25,8 @@ if os.geteuid() == 0:  # drop root: chmod does not stop root
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 
-# A tree spec: a file is a str (its text), a directory a dict, a link a Link.
-Spec = Mapping[str, Union[str, "Link", "Spec"]]
+# A tree spec: a file is a str (its text), a directory a dict, a link a Link, a FIFO a Fifo.
+Spec = Mapping[str, Union[str, "Link", "Fifo", "Spec"]]
 
 
 class Link:
@@ -39,6 +39,14 @@ class Link:
         return f"Link({self.target!r})"
 
 
+class Fifo:
+    """A named pipe in a tree spec, made with ``os.mkfifo``: reading it blocks until a
+    writer comes, which none does."""
+
+    def __repr__(self) -> str:
+        return "Fifo()"
+
+
 def make_tree(root: Path, spec: Spec) -> Path:
     """Create ``spec`` under ``root``: links last, so their targets exist."""
     links = []
@@ -49,6 +57,8 @@ def make_tree(root: Path, spec: Spec) -> Path:
             path = base / name
             if isinstance(value, Link):
                 links.append((path, value.target))
+            elif isinstance(value, Fifo):
+                os.mkfifo(path)
             elif isinstance(value, str):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(value)

@@ -7,6 +7,7 @@ same checks on the other supported releases.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -39,9 +40,44 @@ def test_every_hook_finishes_on_a_loop_and_builds_what_the_tree_without_it_gives
 
 
 @pytest.mark.frontend
-@pytest.mark.parametrize("name", sorted(LOOPING))
+@pytest.mark.parametrize("name", sorted(name for name, project in LOOPING.items() if "one/loop" in project.links))
 def test_stock_setuptools_meets_the_loop_of_each_project(name: str, envs: Envs, tmp_path: Path) -> None:
     check_stock_meets_the_loop(LOOPING[name], envs, tmp_path)
+
+
+@pytest.mark.frontend
+def test_stock_setuptools_ships_the_package_again_below_a_link_above_the_graft(envs: Envs, tmp_path: Path) -> None:
+    """distutils' findall stops at a directory it entered before, not at one above the graft."""
+    project = LOOPING["graft-above-its-root"]
+    tree = make_tree(tmp_path / "stock", project.tree)
+    sdist = call_hook(envs.stock, tree, "build_sdist", project.stock_backend, tmp_path / "out", timeout=300)
+    assert sdist.names is not None
+    assert [name for name in sdist.names if name.endswith("/data/deep/up/__init__.py")], sdist.names
+
+
+@pytest.mark.frontend
+def test_stock_setuptools_fails_the_wheel_on_a_fifo_a_manifest_pattern_matches(envs: Envs, tmp_path: Path) -> None:
+    """The sdist skips the FIFO, saying so, but build_py, copying the package data
+    MANIFEST.in brought in, refuses it: the wheel cannot be built at all."""
+    project = LOOPING["fifo-manifest"]
+    tree = make_tree(tmp_path / "stock", project.tree)
+    sdist = call_hook(envs.stock, tree, "build_sdist", project.stock_backend, tmp_path / "out")
+    assert sdist.names is not None
+    assert "fifo_manifest-1.0/pkg/a.dat" in sdist.names
+    assert not [name for name in sdist.names if "pipe" in name]
+    assert "'pkg/pipe.dat' not a regular file -- skipping" in sdist.output
+    refused = re.escape("error: can't copy 'pkg/pipe.dat': doesn't exist or not a regular file")
+    with pytest.raises(AssertionError, match=refused):
+        call_hook(envs.stock, tree, "build_wheel", project.stock_backend, tmp_path / "out")
+
+
+@pytest.mark.frontend
+def test_stock_setuptools_fails_on_a_fifo_a_data_files_glob_matches(envs: Envs, tmp_path: Path) -> None:
+    project = LOOPING["fifo-data-files"]
+    tree = make_tree(tmp_path / "stock", project.tree)
+    refused = re.escape("error: can't copy 'assets/pipe': doesn't exist or not a regular file")
+    with pytest.raises(AssertionError, match=refused):
+        call_hook(envs.stock, tree, "build_wheel", project.stock_backend, tmp_path / "out")
 
 
 @pytest.mark.frontend
@@ -154,4 +190,5 @@ def test_every_target_is_found_in_this_setuptools(caplog: pytest.LogCaptureFixtu
         "license files",
         "configuration globs",
         "setuptools.findall",
+        "MANIFEST.in graft and global-include",
     ]

@@ -19,7 +19,12 @@ The rules kept, per matcher:
 - ``setuptools.glob``: the same, except hidden names are matched like any other
   and ``**`` always yields its zero-directory match.
 - ``findall``: every file below a directory, in ``os.walk`` order, relative to it
-  when it is ``os.curdir``.
+  when it is ``os.curdir``; distutils' own (``graft``, ``global-include``) enters
+  each directory once, the first time its walk meets it.
+
+Where setuptools copies what a pattern matches without checking that it is a
+regular file (MANIFEST.in patterns, data files), a FIFO, socket or device matched
+is left out and reported: copying it would block the build, or fail.
 
 Directory listings all come from ``safe_find._walk``: a link the walk refuses
 (a loop, or one the settings keep out) is not a directory here either.
@@ -36,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from typing import Union
 
 from ._finders import WalkOptions
-from ._walk import Directory, names_in
+from ._walk import Directory, SpecialFileReport, names_in, special_file
 
 __all__ = ["findall", "glob", "iglob", "setuptools_glob"]
 
@@ -98,7 +103,13 @@ class _Matcher:
     """One glob call: the flavour's rules and the walk options."""
 
     def __init__(
-        self, recursive: bool, hide: bool, zero_needs_dir: bool, options: WalkOptions | None, dironly: bool = True
+        self,
+        recursive: bool,
+        hide: bool,
+        zero_needs_dir: bool,
+        options: WalkOptions | None,
+        dironly: bool = True,
+        leave_out_special: bool = False,
     ) -> None:
         self.recursive = recursive
         self.hide = hide
@@ -107,13 +118,51 @@ class _Matcher:
         # setuptools' lists everything, and a file then ends a "**/**" match as "file/".
         self.dironly = dironly
         self.options = options or WalkOptions()
+        self.leave_out_special = leave_out_special
+
+    def without_special(self, dirname: str, names: list[str], specials: dict[str, str]) -> list[str]:
+        """``names`` (in ``dirname``) but the FIFOs, sockets and devices, each reported.
+
+        ``specials`` maps the names that are such files to what each is.
+        """
+        if not specials:
+            return names
+        kept = []
+        for name in names:
+            what = specials.get(name)
+            if what is None:
+                kept.append(name)
+            else:
+                self.said(SpecialFileReport(os.path.join(dirname, name), what))
+        return kept
+
+    def regular(self, directory: Directory, names: list[str]) -> list[str]:
+        """``names``, files of ``directory``, but the FIFOs, sockets and devices where asked."""
+        if not self.leave_out_special or not names:
+            return names
+        return self.without_special(directory.path, names, directory.special_files(names))
+
+    def said(self, report: SpecialFileReport) -> None:
+        if self.options.report is not None:
+            self.options.report(report)
+
+    def exists(self, path: str) -> bool:
+        """``os.path.lexists``, but a FIFO, socket or device is reported instead, where asked."""
+        if not os.path.lexists(path):
+            return False
+        if self.leave_out_special:
+            what = special_file(path)
+            if what is not None:
+                self.said(SpecialFileReport(path, what))
+                return False
+        return True
 
     # -- the pattern, one path component at a time -----------------------------------
     def expand(self, pathname: str, dironly: bool) -> Iterator[str]:
         dirname, basename = os.path.split(pathname)
         if not _has_magic(pathname):
             if basename:
-                if os.path.lexists(pathname):
+                if self.exists(pathname):
                     yield pathname
             elif os.path.isdir(dirname):  # "dir/" names only a directory
                 yield pathname
@@ -136,10 +185,9 @@ class _Matcher:
             return iter(self.matching(dirname, basename, dironly))
         return iter(self.literal(dirname, basename))
 
-    @staticmethod
-    def literal(dirname: str, basename: str) -> list[str]:
+    def literal(self, dirname: str, basename: str) -> list[str]:
         if basename:
-            return [basename] if os.path.lexists(os.path.join(dirname, basename)) else []
+            return [basename] if self.exists(os.path.join(dirname, basename)) else []
         return [basename] if os.path.isdir(dirname) else []
 
     def matching(self, dirname: str, pattern: str, dironly: bool) -> list[str]:
@@ -155,10 +203,10 @@ class _Matcher:
             listed = names_in(dirname or os.curdir)
             if listed is None:
                 return []
-            names, links = listed
+            names, links, specials = listed
             matched = self.select(names, pattern)
             if links.isdisjoint(matched):
-                return matched
+                return self.without_special(dirname, matched, specials) if self.leave_out_special else matched
         entries = self.options.walk(dirname or os.curdir)
         top = next(entries, None)
         if top is None:  # it cannot be read
@@ -170,8 +218,8 @@ class _Matcher:
         for revisit in entries:
             dirs.extend(child.name for child in revisit.dirs)
             revisit.dirs[:] = []
-        files = [] if dironly else top.files
-        return self.in_order(top, self.select(dirs, pattern), self.select(files, pattern))
+        files = [] if dironly else self.regular(top, self.select(top.files, pattern))
+        return self.in_order(top, self.select(dirs, pattern), files)
 
     def select(self, names: list[str], pattern: str) -> list[str]:
         """The ``names`` that ``pattern`` matches, hidden ones left out unless it asks for them."""
@@ -223,7 +271,9 @@ class _Matcher:
             relative_of[directory.path] = relative
             if not dironly:
                 files = directory.files
-                names = self.in_order(directory, names, [n for n in files if not _hidden(n)] if self.hide else files)
+                files = [n for n in files if not _hidden(n)] if self.hide else files
+                files = self.regular(directory, files)
+                names = self.in_order(directory, names, files)
             frames.append(_Frame(directory.path, relative, names))
         while frames:
             yield from frames.pop().rest()
@@ -246,9 +296,16 @@ def iglob(
     recursive: bool = False,
     include_hidden: bool = False,
     options: WalkOptions | None = None,
+    leave_out_special: bool = False,
 ) -> Iterator[str]:
-    """The standard library's ``glob.iglob``, cycle-safe, for this Python's rules."""
-    matcher = _Matcher(recursive, not include_hidden, _zero_match_needs_dir(), options)
+    """The standard library's ``glob.iglob``, cycle-safe, for this Python's rules.
+
+    ``leave_out_special``: FIFOs, sockets and devices are not matched, and each is
+    reported to the options' ``report``.
+    """
+    matcher = _Matcher(
+        recursive, not include_hidden, _zero_match_needs_dir(), options, leave_out_special=leave_out_special
+    )
     if sys.version_info >= (3, 10):
         skip = not pathname or (recursive and pathname[:2] == "**")
     else:
@@ -262,22 +319,35 @@ def glob(
     recursive: bool = False,
     include_hidden: bool = False,
     options: WalkOptions | None = None,
+    leave_out_special: bool = False,
 ) -> list[str]:
-    """The standard library's ``glob.glob``, cycle-safe, for this Python's rules."""
-    return list(iglob(pathname, recursive=recursive, include_hidden=include_hidden, options=options))
+    """The standard library's ``glob.glob``, cycle-safe, for this Python's rules (see ``iglob``)."""
+    found = iglob(
+        pathname,
+        recursive=recursive,
+        include_hidden=include_hidden,
+        options=options,
+        leave_out_special=leave_out_special,
+    )
+    return list(found)
 
 
 def setuptools_glob(pathname: str, recursive: bool = False, *, options: WalkOptions | None = None) -> list[str]:
-    """``setuptools.glob.glob`` (MANIFEST.in): hidden names match, cycle-safe."""
-    matcher = _Matcher(recursive, False, False, options, dironly=False)
+    """``setuptools.glob.glob`` (MANIFEST.in): hidden names match, cycle-safe; FIFOs,
+    sockets and devices are left out and reported (setuptools would copy them)."""
+    matcher = _Matcher(recursive, False, False, options, dironly=False, leave_out_special=True)
     return list(_run(matcher, pathname, recursive and pathname == "**"))
 
 
-def findall(dir: StrPath = os.curdir, *, options: WalkOptions | None = None) -> list[str]:
-    """``setuptools.findall``: every file below ``dir``, cycle-safe, in ``os.walk`` order."""
+def findall(dir: StrPath = os.curdir, *, options: WalkOptions | None = None, unique: bool = False) -> list[str]:
+    """``setuptools.findall``: every file below ``dir``, cycle-safe, in ``os.walk`` order.
+
+    ``unique``: each directory is walked once, the first time it is met, as distutils'
+    own ``findall`` (``graft``, ``global-include``) does.
+    """
     files = [
         os.path.join(directory.path, name)
-        for directory in (options or WalkOptions()).walk(os.fspath(dir))
+        for directory in (options or WalkOptions()).walk(os.fspath(dir), unique=unique)
         for name in directory.files
         if directory.has_file(name)
     ]

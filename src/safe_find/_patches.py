@@ -68,6 +68,8 @@ class Runtime:
         self.settings = settings
         self.diagnostics = Diagnostics(settings)
         self._options: WalkOptions | None = None
+        # What code that is not safe-find's raised inside the walk under way (see ``foreign``).
+        self._foreign: list[BaseException] = []
 
     @property
     def options(self) -> WalkOptions:
@@ -85,15 +87,33 @@ class Runtime:
         return self._options
 
     def guard(self, walk: str, run: Callable[[], Any]) -> Any:
-        """Run one protected walk: fatal links stop it, our own failures are named."""
+        """Run one protected walk: fatal links stop it, our own failures are named, and
+        what the project's own code raised in it (see ``foreign``) leaves untouched."""
         try:
             result = run()
         except SafeFindError:
             raise
         except Exception as exc:
+            if any(exc is raised for raised in self._foreign):
+                raise
             raise InternalError(walk, exc) from exc
+        finally:
+            self._foreign.clear()
         self.diagnostics.raise_fatal(walk)
         return result
+
+    def foreign(self, call: Callable[..., Any]) -> Callable[..., Any]:
+        """``call``, code that is not safe-find's (a subclass's ``_looks_like_package``), made
+        to run inside a protected walk: what it raises is its own, not a failure of safe-find."""
+
+        def run(*args: Any) -> Any:
+            try:
+                return call(*args)
+            except Exception as exc:
+                self._foreign.append(exc)
+                raise
+
+        return run
 
 
 class Target:
@@ -158,7 +178,7 @@ def _name_test(filter_object: Any) -> tuple[Callable[[str], bool], frozenset[str
     return filter_object, frozenset()
 
 
-def _package_test(finder: Any, stock: dict[str, Any]) -> Callable[[Directory, str], bool]:
+def _package_test(finder: Any, stock: dict[str, Any], runtime: Runtime) -> Callable[[Directory, str], bool]:
     from ._finders import is_namespace_package, is_package
 
     looks = finder._looks_like_package
@@ -166,7 +186,8 @@ def _package_test(finder: Any, stock: dict[str, Any]) -> Callable[[Directory, st
         return is_package
     if looks is stock.get("namespace"):
         return is_namespace_package
-    return lambda directory, name: bool(looks(directory.path, name))
+    theirs = runtime.foreign(looks)
+    return lambda directory, name: bool(theirs(directory.path, name))
 
 
 def _make_find_iter(original: Any) -> Any:
@@ -189,7 +210,7 @@ def _make_find_iter(original: Any) -> Any:
         found: list[str] = runtime.guard(
             "package discovery",
             lambda: list_packages(
-                str(where), exclude_test, include_test, _package_test(cls, stock), prune, runtime.options
+                str(where), exclude_test, include_test, _package_test(cls, stock, runtime), prune, runtime.options
             ),
         )
         yield from found
@@ -221,8 +242,12 @@ def _is_stdlib(name: str) -> Callable[[Any], bool]:
     return fits
 
 
-def _make_stdlib_glob(walk: str) -> Callable[[Any], Any]:
-    """A replacement for ``glob.glob`` or ``glob.iglob`` as imported by one call site."""
+def _make_stdlib_glob(walk: str, leave_out_special: bool = False) -> Callable[[Any], Any]:
+    """A replacement for ``glob.glob`` or ``glob.iglob`` as imported by one call site.
+
+    ``leave_out_special``: the call site copies what it matches without checking that
+    it is a regular file (data files): FIFOs, sockets and devices are left out.
+    """
 
     def make(original: Any) -> Any:
         lazy = original is stdlib_glob.iglob
@@ -243,7 +268,11 @@ def _make_stdlib_glob(walk: str) -> Callable[[Any], Any]:
             found: list[str] = runtime.guard(
                 walk,
                 lambda: _glob_module().glob(
-                    pathname, recursive=recursive, include_hidden=include_hidden, options=runtime.options
+                    pathname,
+                    recursive=recursive,
+                    include_hidden=include_hidden,
+                    options=runtime.options,
+                    leave_out_special=leave_out_special,
                 ),
             )
             return iter(found) if lazy else found
@@ -277,15 +306,28 @@ def _fits_findall(original: Any) -> bool:
     return callable(original) and _parameters(original) == ("dir",)
 
 
-def _make_findall(original: Any) -> Any:
-    @functools.wraps(original)
-    def findall(dir: Any = os.curdir) -> Any:
-        runtime = _active()
-        if runtime is None:
-            return original(dir)
-        return runtime.guard("setuptools.findall", lambda: _glob_module().findall(dir, options=runtime.options))
+def _make_findall(walk: str) -> Callable[[Any], Any]:
+    """A replacement for ``setuptools.findall`` or distutils' ``findall``.
 
-    return findall
+    distutils' (pypa/distutils, in setuptools 61+) enters each directory once, the first
+    time its walk meets it (``_UniqueDirs``): so does the replacement. The standard
+    library's distutils (``SETUPTOOLS_USE_DISTUTILS=stdlib``) does not, nor does its
+    replacement.
+    """
+
+    def make(original: Any) -> Any:
+        unique = "_UniqueDirs" in getattr(original, "__globals__", {})
+
+        @functools.wraps(original)
+        def findall(dir: Any = os.curdir) -> Any:
+            runtime = _active()
+            if runtime is None:
+                return original(dir)
+            return runtime.guard(walk, lambda: _glob_module().findall(dir, options=runtime.options, unique=unique))
+
+        return findall
+
+    return make
 
 
 TARGETS: list[Target] = [
@@ -324,9 +366,18 @@ TARGETS: list[Target] = [
         None,
         "iglob",
         _is_stdlib("iglob"),
-        _make_stdlib_glob("configuration globs"),
+        _make_stdlib_glob("configuration globs", leave_out_special=True),
     ),
-    Target("setuptools.findall", "setuptools", None, "findall", _fits_findall, _make_findall),
+    Target("setuptools.findall", "setuptools", None, "findall", _fits_findall, _make_findall("setuptools.findall")),
+    # MANIFEST.in graft and global-include, through distutils.filelist.findall.
+    Target(
+        "MANIFEST.in graft and global-include",
+        "distutils.filelist",
+        None,
+        "findall",
+        _fits_findall,
+        _make_findall("MANIFEST.in graft and global-include"),
+    ),
 ]
 
 
