@@ -88,6 +88,24 @@ def make_src_layout(base: str, packages: int, fanout: int = 20, modules: int = 4
     return where
 
 
+def make_aliased(base: str, packages: int, modules: int = 4, every: int = 40) -> tuple[str, int]:
+    """The src layout with an ``alias`` link in every ``every``-th leaf package of the first
+    half of the tree, each into the middle of a package of the second half (one with
+    subpackages). No alias leads into a tree that holds one, so the tree has no cycle and
+    stock setuptools finishes; safe-find checks every directory below an alias against
+    the path. Returns the tree and the number of aliases."""
+    where = os.path.join(base, "src")
+    proj = os.path.join(where, "proj")
+    leaves = make_package_tree(proj, packages, 20, modules)
+    middles = sorted(str(path) for path in Path(proj).glob("p*/p*") if any(path.glob("p*/__init__.py")))
+    half = len(middles) // 2
+    holders = [leaf for leaf in leaves if any(leaf.startswith(m + os.sep) for m in middles[:half])][::every]
+    for index, leaf in enumerate(holders):
+        target = middles[half + index % (len(middles) - half)]
+        os.symlink(os.path.relpath(target, leaf), os.path.join(leaf, "alias"), target_is_directory=True)
+    return where, len(holders)
+
+
 def make_flat_layout(base: str, packages: int, modules: int = 4) -> str:
     """``packages`` top-level packages side by side in one directory, with a few non-packages."""
     os.makedirs(base)
@@ -665,7 +683,8 @@ def discovery_rows(base: str, sizes: Sizes, repeat: int) -> list[Row]:
     src = make_src_layout(os.path.join(base, "src-layout"), sizes.src, modules=sizes.modules)
     flat = make_flat_layout(os.path.join(base, "flat"), sizes.flat, sizes.modules)
     deep, levels = make_deep(os.path.join(base, "deep"), sizes.deep)
-    for tree, where in (("src", src), ("flat", flat)):
+    aliased, aliases = make_aliased(os.path.join(base, "aliased"), sizes.src, sizes.modules)
+    for tree, where in (("src", src), ("flat", flat), (f"aliased ({aliases} aliases)", aliased)):
         dirs = count_dirs(where)
         for namespace in (False, True):
             finder = "find_namespace_packages" if namespace else "find_packages"
