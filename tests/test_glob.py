@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from setuptools import glob as setuptools_glob_module
 
-from safe_find import _glob
-from safe_find._finders import WalkOptions
+from safe_find import WalkOptions, _glob
 from safe_find._walk import LinkReport
 
 STOCK_FINDALL = inspect.unwrap(setuptools.findall)  # stock even if a test left safe-find installed

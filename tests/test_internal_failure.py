@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from helpers import Link, make_tree, offline_env, run
 
-from safe_find import ConfigError, Settings, _patches, _plugin
+from safe_find import ConfigError, InternalError, Settings, _patches, _plugin
 
 SWITCH_OFF = (
     "This is a bug in safe-find; please report it. To build without safe-find, set `enabled = false` "
-    "under [tool.safe-find] in pyproject.toml, or remove it from [build-system] requires."
+    "under [tool.safe-find] in pyproject.toml, or SAFE_FIND_DISABLE=1 in the environment, or remove it "
+    "from [build-system] requires."
 )
 
 SETUP_PY = '''
@@ -95,9 +96,9 @@ class _BrokenDist:
 
 def test_hook_failure_is_named() -> None:
     message = r"safe-find failed in its setuptools hook: LookupError: no root here"
-    with pytest.raises(_patches.InternalError, match=message) as info:
+    with pytest.raises(InternalError, match=message) as info:
         _plugin.finalize_distribution_options(_BrokenDist())
-    assert info.value.walk == "its setuptools hook"
+    assert info.value.where == "its setuptools hook"
     assert isinstance(info.value.cause, LookupError)
     assert str(info.value).endswith(SWITCH_OFF)
 
@@ -135,7 +136,7 @@ def test_backend_wrapper_failure_is_named(tmp_path: Path, monkeypatch: pytest.Mo
     logger.setLevel(logging.DEBUG)
     logger.addFilter(fault)
     try:
-        with pytest.raises(_patches.InternalError, match=r"failed in its setuptools hook: RuntimeError: injected"):
+        with pytest.raises(InternalError, match=r"failed in its setuptools hook: RuntimeError: injected"):
             build_meta.get_requires_for_build_wheel()
     finally:
         logger.removeFilter(fault)
@@ -167,5 +168,5 @@ def test_guard_names_the_walk_and_the_cause() -> None:
         raise KeyError("lost")
 
     message = r"safe-find failed in package data: KeyError: 'lost'\. This is a bug"
-    with pytest.raises(_patches.InternalError, match=message):
+    with pytest.raises(InternalError, match=message):
         runtime.guard("package data", broken)

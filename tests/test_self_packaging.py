@@ -20,6 +20,7 @@ WHEEL = {
     "safe_find/_errors.py",
     "safe_find/_finders.py",
     "safe_find/_glob.py",
+    "safe_find/_paths.py",
     "safe_find/_patches.py",
     "safe_find/_plugin.py",
     "safe_find/_report.py",

@@ -1,29 +1,35 @@
 """safe-find: setuptools builds that finish when the project tree has link loops.
 
-List ``safe-find`` in ``[build-system] requires`` and setuptools' walks become
-cycle-safe through its ``finalize_distribution_options`` hook. The functions here
-are the same walks for direct use.
+List ``safe-find`` in ``[build-system] requires``: its start-up hook (``safe_find.pth``)
+and its setuptools plugin make setuptools' walks cycle-safe. The names here are the
+same walks, and what they report, for direct use.
 """
 
 # Interpreter start-up imports this package (safe_find.pth runs safe_find._startup):
-# nothing here may import what start-up does not, typing included.
+# nothing here may import what start-up does not, typing and __future__ included.
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the same names, imported on first use by __getattr__ below
-    from ._config import ConfigError, Settings, load_settings
-    from ._finders import WalkOptions, find_namespace_packages, find_packages
+    from ._config import Settings, load_settings
+    from ._errors import CheckError, ConfigError, InternalError, LinkError, SafeFindError
+    from ._finders import find_namespace_packages, find_packages
     from ._glob import findall, glob, iglob
     from ._patches import patched
-    from ._report import LinkError, SafeFindError
-    from ._walk import Directory, LinkReport, walk
+    from ._walk import Directory, LinkReport, SpecialFileReport, WalkOptions, walk
+
+__version__ = "0.1.0"
 
 __all__ = [
+    "CheckError",
     "ConfigError",
     "Directory",
+    "InternalError",
     "LinkError",
     "LinkReport",
     "SafeFindError",
     "Settings",
+    "SpecialFileReport",
     "WalkOptions",
+    "__version__",
     "find_namespace_packages",
     "find_packages",
     "findall",
@@ -34,24 +40,27 @@ __all__ = [
     "walk",
 ]
 
-# The module of each public name. setuptools' hook imports safe_find._plugin, and so
-# this package, in every build: importing all of it here would put the walk and the
-# finders on that path even when nothing is discovered (PEP 562 lazy attributes).
+# The module of each public name. Every build imports this package (the start-up
+# hook, the plugin hook): importing all of it here would put the walk and the finders
+# on that path even when nothing is discovered (PEP 562 lazy attributes).
 _HOMES = {
-    "ConfigError": "_config",
+    "CheckError": "_errors",
+    "ConfigError": "_errors",
+    "InternalError": "_errors",
+    "LinkError": "_errors",
+    "SafeFindError": "_errors",
     "Settings": "_config",
     "load_settings": "_config",
-    "WalkOptions": "_finders",
     "find_namespace_packages": "_finders",
     "find_packages": "_finders",
     "findall": "_glob",
     "glob": "_glob",
     "iglob": "_glob",
     "patched": "_patches",
-    "LinkError": "_report",
-    "SafeFindError": "_errors",
     "Directory": "_walk",
     "LinkReport": "_walk",
+    "SpecialFileReport": "_walk",
+    "WalkOptions": "_walk",
     "walk": "_walk",
 }
 

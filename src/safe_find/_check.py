@@ -14,24 +14,16 @@ import contextlib
 import dataclasses
 import logging
 import os
-import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._config import Settings, read_pyproject, settings_from_document
-from ._errors import SafeFindError
-from ._plugin import held
+from ._config import OutsideLinks, Settings, TOMLDecodeError, read_pyproject, settings_from_document
+from ._errors import CheckError
+from ._patches import patched
 from ._report import FATAL, Diagnostics, relative
 from ._walk import AnyReport, Directory, walk
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on the 3.9 and 3.10 runs
-    import tomli as tomllib
-
-__all__ = ["CheckError", "CheckResult", "Finding", "check"]
 
 SKIPPED = frozenset(
     {".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "__pycache__", ".eggs"}
@@ -41,15 +33,6 @@ SKIPPED = frozenset(
 Any directory holding ``pyvenv.cfg`` (a virtual environment) is skipped as well."""
 
 SEVERITY = {FATAL: "error", logging.WARNING: "warning", logging.INFO: "info", logging.DEBUG: "accepted"}
-
-
-class CheckError(SafeFindError):
-    """The project cannot be checked: no project there, or a file setuptools cannot read."""
-
-    def __init__(self, path: str, problem: str) -> None:
-        self.path = path
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -106,7 +89,7 @@ def check(path: str) -> CheckResult:
     pyproject = os.path.join(root, "pyproject.toml")
     try:
         document = read_pyproject(root)
-    except tomllib.TOMLDecodeError as error:
+    except TOMLDecodeError as error:
         raise CheckError(
             pyproject, f"not valid TOML: {error}. Fix the file; setuptools cannot read it either."
         ) from None
@@ -132,7 +115,7 @@ def check(path: str) -> CheckResult:
     return result
 
 
-def _walked(settings: Settings) -> str:
+def _walked(settings: Settings) -> OutsideLinks:
     """The outside-links value that walks as the build would, without stopping."""
     return "skip" if settings.outside_links in ("skip", "error") else "follow"
 
@@ -141,7 +124,7 @@ def _walk_tree(root: str, settings: Settings) -> list[AnyReport]:
     reports: list[AnyReport] = []
     tree = walk(
         root,
-        links=settings.links,  # type: ignore[arg-type]  # validated by _config
+        links=settings.links,
         boundary=root,
         follow_outside=settings.outside_links == "follow",
         report=reports.append,
@@ -169,7 +152,7 @@ def _discover(
             "setup.py is not run: packages it passes to setup() are not listed here (a find_packages() "
             "call in it walks as cycle-safely as the rest of the build)."
         )
-    with _in_directory(root), held(settings) as runtime, _captured_logs() as said, warnings.catch_warnings():
+    with _in_directory(root), patched(settings) as runtime, _captured_logs() as said, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             dist = Distribution()

@@ -12,10 +12,8 @@ import json
 import sys
 from typing import Any, TextIO
 
-from ._check import CheckError, CheckResult, check
-from ._config import ConfigError
-
-__all__ = ["main"]
+from ._check import CheckResult, check
+from ._errors import CheckError, ConfigError
 
 OK, FOUND, ERROR = 0, 1, 2
 
@@ -29,12 +27,8 @@ HEADINGS = {
 
 
 def _parser() -> argparse.ArgumentParser:
-    from importlib.metadata import PackageNotFoundError, version
+    from . import __version__
 
-    try:
-        __version__ = version("safe-find")
-    except PackageNotFoundError:  # pragma: no cover - run from a checkout that is not installed
-        __version__ = "unknown"
     parser = argparse.ArgumentParser(
         prog="safe-find",
         description="Find what a setuptools build of a project would meet: link loops, links "

@@ -10,18 +10,22 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from ._errors import SafeFindError
+from ._errors import ConfigError, show
+
+if TYPE_CHECKING:  # the hook imports this module: the walk stays out of it
+    from ._walk import LinkMode
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on the 3.9 and 3.10 runs
     import tomli as tomllib
 
-__all__ = ["CHOICES", "DEFAULTS", "ConfigError", "Settings", "load_settings", "settings_from_table"]
+TOMLDecodeError = tomllib.TOMLDecodeError
 
-TABLE = "tool.safe-find"
+OnLoop = Literal["warn", "error", "ignore"]
+OutsideLinks = Literal["warn", "follow", "skip", "error"]
 
 CHOICES: Mapping[str, tuple[Any, ...]] = {
     "enabled": (True, False),
@@ -29,84 +33,10 @@ CHOICES: Mapping[str, tuple[Any, ...]] = {
     "on-loop": ("warn", "error", "ignore"),
     "outside-links": ("warn", "follow", "skip", "error"),
 }
-"""Every key of the table and its allowed values, the default first."""
+"""Every key of the table and its allowed values, the default first (the tests keep
+them equal to ``LinkMode``, ``OnLoop`` and ``OutsideLinks``)."""
 
 DEFAULTS: Mapping[str, Any] = {key: choices[0] for key, choices in CHOICES.items()}
-
-
-def show(value: object) -> str:
-    """A value as it is written in TOML, so messages quote what the user wrote."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{key} = {show(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(show(item) for item in value) + "]"
-    return str(value)
-
-
-def _kind(value: object) -> str:
-    """The TOML name of a value's type."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, Mapping):
-        return "a table"
-    if isinstance(value, (list, tuple)):
-        return "an array"
-    return "a date or time"
-
-
-class ConfigError(SafeFindError, ValueError):
-    """A ``[tool.safe-find]`` value safe-find cannot accept; the build stops.
-
-    ``key`` is the offending key (``None`` when the table itself is wrong),
-    ``value`` what the file gives it, ``allowed`` the keys (for an unknown key) or
-    the values (for a bad value) that would be accepted, written as in TOML, and
-    ``suggestion`` the close match to a misspelling, if there is one.
-    """
-
-    def __init__(
-        self,
-        file: str,
-        key: str | None,
-        value: object,
-        allowed: tuple[str, ...],
-        *,
-        unknown_key: bool = False,
-        suggestion: str | None = None,
-    ) -> None:
-        self.file = file
-        self.key = key
-        self.value = value
-        self.allowed = allowed
-        self.unknown_key = unknown_key
-        self.suggestion = suggestion
-        super().__init__(self._message())
-
-    def _message(self) -> str:
-        where = f"{self.file}: [{TABLE}]"
-        allowed = ", ".join(self.allowed)
-        guess = f" Did you mean {self.suggestion}?" if self.suggestion else ""
-        if self.key is None:
-            return (
-                f"{self.file}: {TABLE} = {show(self.value)} is {_kind(self.value)}, not a table. "
-                f"Write it as a [{TABLE}] table whose keys are: {allowed}."
-            )
-        if self.unknown_key:
-            return f"{where} has an unknown key {show(self.key)}.{guess} The keys are: {allowed}. Rename or remove it."
-        choices = CHOICES[self.key]
-        expected = _kind(choices[0])
-        got = "" if _kind(self.value) == expected else f" is {_kind(self.value)}, not {expected};"
-        text = f"{where} {self.key} = {show(self.value)}{got or ' is not allowed;'} use one of: {allowed}."
-        return f"{text}{guess} Without the key, safe-find uses {show(DEFAULTS[self.key])}."
 
 
 class Settings(NamedTuple):
@@ -118,9 +48,9 @@ class Settings(NamedTuple):
     """
 
     enabled: bool = True
-    links: str = "follow"
-    on_loop: str = "warn"
-    outside_links: str = "warn"
+    links: LinkMode = "follow"
+    on_loop: OnLoop = "warn"
+    outside_links: OutsideLinks = "warn"
     project_root: str | None = None
     source: str = "defaults"
 
@@ -155,7 +85,7 @@ def settings_from_table(table: object, file: str, project_root: str | None = Non
         # bool is an int and 1 == True: compare types too, so `enabled = 1` is refused.
         if not any(type(value) is type(choice) and value == choice for choice in allowed):
             shown = tuple(show(choice) for choice in allowed)
-            raise ConfigError(file, key, value, shown, suggestion=_close(value, allowed))
+            raise ConfigError(file, key, value, shown, suggestion=_close(value, allowed), default=allowed[0])
         values[key.replace("-", "_")] = value
     return Settings(**values, project_root=project_root, source=file)
 
@@ -193,6 +123,6 @@ def load_settings(project_root: str) -> Settings:
     path = os.path.join(project_root, "pyproject.toml")
     try:
         document = read_pyproject(project_root)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):  # not UTF-8: not TOML either
+    except (OSError, UnicodeDecodeError, TOMLDecodeError):  # not UTF-8: not TOML either
         return Settings(project_root=project_root)
     return settings_from_document(document, path, project_root)

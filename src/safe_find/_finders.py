@@ -5,8 +5,16 @@ directory is a candidate if its name has no dot and it looks like a package; a
 candidate is reported if it passes ``include`` and not ``exclude``; its children
 are searched even when it is excluded, unless ``pkg*`` or ``pkg.*`` is excluded,
 which excludes every name below it anyway. Results come in the same order,
-because the walk keeps ``os.walk``'s order and packages are decided at their
-parent's visit, as stock does.
+because the walk keeps ``os.walk``'s order and each package takes its place in the
+result at its parent's visit, as stock decides it.
+
+Three ways to run them, one function each (``list_packages`` picks one): a regular
+package is decided at its own visit, from the listing read to walk it
+(``_find_deciding_at_own_visit``); any other test at the parent's visit
+(``_find_deciding_at_parents_visit``); and with ``links = "once"``, where a link is
+walked last as a second visit of its parent, at the parent's visit with that
+second visit in mind (``_find_with_links_once``). All three decide a directory's
+children with ``_take_children``.
 """
 
 from __future__ import annotations
@@ -14,51 +22,18 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import PurePath
-from typing import Callable, Union
+from typing import Callable
 
-from ._walk import Directory, LinkMode, Report, walk
+from ._paths import StrPath
+from ._walk import Directory, WalkOptions
 
-__all__ = ["WalkOptions", "find_namespace_packages", "find_packages", "list_packages", "name_filter"]
-
-StrPath = Union[str, "os.PathLike[str]"]
 LooksLikePackage = Callable[[Directory, str], bool]
 NameTest = Callable[[str], bool]
 
 ALWAYS_EXCLUDE = ("ez_setup", "*__pycache__")
-
-
-class WalkOptions:
-    """How a walk treats links: the knobs of ``walk`` gathered for the call sites."""
-
-    __slots__ = ("boundary", "follow_outside", "links", "report")
-
-    def __init__(
-        self,
-        links: LinkMode = "follow",
-        boundary: str | None = None,
-        follow_outside: bool = True,
-        report: Report | None = None,
-    ) -> None:
-        self.links: LinkMode = links
-        self.boundary = boundary
-        self.follow_outside = follow_outside
-        self.report = report
-
-    def walk(
-        self, top: str, *, keep_listings: bool = True, vouch_for_files: bool = True, unique: bool = False
-    ) -> Iterator[Directory]:
-        return walk(
-            top,
-            links=self.links,
-            boundary=self.boundary,
-            follow_outside=self.follow_outside,
-            report=self.report,
-            keep_listings=keep_listings,
-            vouch_for_files=vouch_for_files,
-            unique=unique,
-        )
+INIT = "__init__.py"
 
 
 _WILDCARDS = ("*", "?", "[")
@@ -134,11 +109,163 @@ def _always(_name: str) -> bool:
 
 
 def is_package(directory: Directory, _name: str) -> bool:
-    return directory.has_file("__init__.py")
+    return directory.has_file(INIT)
 
 
 def is_namespace_package(_directory: Directory, _name: str) -> bool:
     return True
+
+
+class _Search:
+    """One search's tests, taken apart for ``_take_children``, which runs them inline.
+
+    ``stops`` holds each ``p`` whose ``p*`` or ``p.*`` is excluded: stock prunes below it.
+    """
+
+    __slots__ = ("ends", "include", "includes_all", "literals", "looks_like_package", "other", "starts", "stops")
+
+    def __init__(
+        self, exclude: NameTest, include: NameTest, looks_like_package: LooksLikePackage, prune: Iterable[str]
+    ) -> None:
+        excluded = _as_filter(exclude)
+        self.literals, self.starts = excluded.literals, excluded.starts
+        self.ends, self.other = excluded.ends, excluded.other
+        self.include = include
+        self.includes_all = _as_filter(include).everything
+        self.looks_like_package = looks_like_package
+        literal = frozenset(prune)
+        self.stops = {p[:-2] for p in literal if p.endswith(".*")} | {p[:-1] for p in literal if p.endswith("*")}
+
+    def accepts(self, package: str) -> bool:
+        """``include(package) and not exclude(package)``: ``_take_children`` inlines it."""
+        return (self.includes_all or bool(self.include(package))) and not (
+            package in self.literals
+            or (bool(self.ends) and package.endswith(self.ends))
+            or (bool(self.starts) and package.startswith(self.starts))
+            or (self.other is not None and bool(self.other(package)))
+        )
+
+
+def _take_children(
+    children: list[Directory],
+    package: str | None,
+    search: _Search,
+    test: LooksLikePackage | None,
+    found: list[str],
+    candidates: dict[Directory, str],
+) -> None:
+    """Decide the children of the directory of ``package`` (None: the root), at its visit.
+
+    A child whose name has a dot, that ``test`` rejects (None: none is rejected here),
+    or below which ``stops`` prunes, is pruned from ``children``; every other one goes
+    into ``candidates`` with the package it would be, and into ``found`` if the
+    filters accept that package. The filters are ``_Search.accepts``, written out:
+    this loop runs once per directory of the tree, and a call per directory costs
+    more than the test (a test pins the two together).
+    """
+    prefix = "" if package is None else package + "."
+    stops, includes_all, include = search.stops, search.includes_all, search.include
+    literals, starts, ends, other = search.literals, search.starts, search.ends, search.other
+    pruned: list[Directory] = []
+    for child in children:
+        name = child.name
+        if "." in name:
+            pruned.append(child)
+            continue
+        package = prefix + name
+        if stops and package in stops:  # nothing below it is searched: decided now
+            if search.looks_like_package(child, package) and search.accepts(package):
+                found.append(package)
+            pruned.append(child)
+            continue
+        if test is not None and not test(child, package):
+            pruned.append(child)
+            continue
+        candidates[child] = package
+        if (includes_all or include(package)) and not (
+            package in literals
+            or (ends and package.endswith(ends))
+            or (starts and package.startswith(starts))
+            or (other is not None and other(package))
+        ):
+            found.append(package)
+    if pruned:
+        left_out = set(pruned)
+        children[:] = [child for child in children if child not in left_out]
+
+
+def _find_deciding_at_own_visit(where: str, search: _Search, options: WalkOptions) -> list[str]:
+    """Regular packages: a candidate's name takes its place in the result at its parent's
+    visit, and is struck out at its own visit if its listing shows no ``__init__.py``
+    (it is then pruned unwalked, its links undecided).
+
+    Stock asks ``stat`` for every candidate's ``__init__.py`` at the parent's visit; the
+    walk lists every directory anyway, and waiting for the candidate's own visit, one
+    directory after another, spares holding the listings of all the parent's children
+    at once (a tenth of the time of a wide flat layout).
+    """
+    found: list[str] = []
+    waiting: dict[Directory, str] = {}  # candidates, until their own visit
+    rejected: set[str] = set()  # names are unique: every path is walked once
+    for directory in options.walk(where, keep_listings=False):
+        package = waiting.pop(directory, None)  # None: the root
+        if package is not None:
+            # ``directory.has_file(INIT)``, its common case written out (once per
+            # candidate; a test pins the two together).
+            listed_not_regular = directory.non_regular_names
+            if not (
+                listed_not_regular is not None
+                and INIT in directory.file_names  # type: ignore[operator]  # listed
+                and INIT not in listed_not_regular
+            ) and not directory.has_file(INIT):
+                rejected.add(package)
+                directory.prune()
+                continue
+        if directory.undecided is not None:
+            directory.decide_links()
+        children = directory.listed_dirs
+        if children:
+            _take_children(children, package, search, None, found, waiting)
+    # Candidates the walk could not list are left: stock's ``stat`` decides them.
+    rejected.update(package for child, package in waiting.items() if not child.has_file(INIT))
+    return [package for package in found if package not in rejected] if rejected else found
+
+
+def _find_deciding_at_parents_visit(where: str, search: _Search, options: WalkOptions) -> list[str]:
+    """Namespace packages, and a subclass's own ``_looks_like_package``: each candidate
+    is decided at its parent's visit, as stock decides it."""
+    test = None if search.looks_like_package is is_namespace_package else search.looks_like_package
+    found: list[str] = []
+    names: dict[Directory, str] = {}  # candidates, until their own visit
+    # Only the ``__init__.py`` test asks ``has_file``: other walks list by the plain path.
+    for directory in options.walk(where, keep_listings=False, vouch_for_files=test is is_package):
+        package = names.pop(directory, None)  # None: the root
+        if directory.undecided is not None:
+            directory.decide_links()
+        children = directory.listed_dirs
+        if children:
+            _take_children(children, package, search, test, found, names)
+    return found
+
+
+def _find_with_links_once(where: str, search: _Search, options: WalkOptions) -> list[str]:
+    """``links = "once"``: the walk marks what it yields as entered, so every candidate
+    is decided at its parent's visit; a link walked last comes as a second visit of
+    its parent (a new ``Directory`` with the parent's path), whose package is the one
+    the parent had."""
+    test = None if search.looks_like_package is is_namespace_package else search.looks_like_package
+    found: list[str] = []
+    names: dict[Directory, str] = {}
+    packages_by_path: dict[str, str | None] = {}
+    for directory in options.walk(where, keep_listings=False, vouch_for_files=test is is_package):
+        package = names.pop(directory, None) or packages_by_path.get(directory.path)
+        packages_by_path[directory.path] = package
+        if directory.undecided is not None:
+            directory.decide_links()
+        children = directory.listed_dirs
+        if children:
+            _take_children(children, package, search, test, found, names)
+    return found
 
 
 def list_packages(
@@ -146,102 +273,21 @@ def list_packages(
     exclude: NameTest,
     include: NameTest,
     looks_like_package: LooksLikePackage,
-    prune: frozenset[str] | set[str] = frozenset(),
+    prune: Iterable[str] = (),
     options: WalkOptions | None = None,
 ) -> list[str]:
     """The dotted names of the packages below ``where``, in setuptools' order.
 
     ``prune`` holds the literal exclude patterns; a package ``p`` whose ``p*`` or
-    ``p.*`` is among them is not searched further. This loop runs once per
-    directory of the tree: the common tests are made inline rather than called.
-
-    Stock decides each package at its parent's visit, with a ``stat`` of every
-    candidate's ``__init__.py``. The walk lists every directory anyway, so the plain
-    ``__init__.py`` test waits for the candidate's own visit, one directory after
-    another, rather than holding the listings of all the parent's children at once
-    (which costs a wide flat layout about a tenth of its time): the candidate's name
-    takes its place in the result at the parent's visit, in stock's order, and is
-    struck out at its own visit if it is no package, and the candidate pruned
-    unwalked. A test that is not ``__init__.py`` alone (a subclass's
-    ``_looks_like_package``), a candidate pruned early, and ``links = "once"``
-    (whose walk marks what it yields as entered) decide at the parent's visit.
+    ``p.*`` is among them is not searched further.
     """
-    # Stock prunes below ``p`` when ``p*`` or ``p.*`` is excluded: the set of such ``p``.
-    stops = {p[:-2] for p in prune if p.endswith(".*")} | {p[:-1] for p in prune if p.endswith("*")}
     options = options or WalkOptions()
-    later = looks_like_package is is_package and options.links != "once"
-    namespace = looks_like_package is is_namespace_package
-    every = _as_filter(include).everything
-    excluded = _as_filter(exclude)
-    ex_literals, ex_starts, ex_ends, ex_other = excluded.literals, excluded.starts, excluded.ends, excluded.other
-    found: list[str] = []
-    # Candidates left for their own visit, by package name. A name goes into ``found``
-    # at once if include/exclude want it, and into ``rejected`` at the candidate's
-    # visit if it is no package: names are unique, as every path is walked once.
-    waiting: dict[Directory, str] = {}
-    rejected: set[str] = set()
-    names: dict[Directory, str] = {}  # the others, likewise (the package each one would be)
-    # With links = "once" a link is walked last, as a second visit of its parent: a
-    # new Directory with the parent's path, whose package is the one the parent had.
-    visited: dict[str, str | None] | None = {} if options.links == "once" else None
-    # Only the ``__init__.py`` test asks ``has_file``: other walks list by the plain path.
-    for directory in options.walk(where, keep_listings=False, vouch_for_files=looks_like_package is is_package):
-        if later:
-            package = waiting.pop(directory, None)  # None: the root
-            if package is not None:
-                # _has_init(directory), its common case inline (once per candidate).
-                not_files = directory._not_files
-                if not (
-                    not_files is not None and "__init__.py" in directory._files and "__init__.py" not in not_files  # type: ignore[operator]  # listed
-                ) and not directory.has_file("__init__.py"):
-                    rejected.add(package)
-                    directory.prune()
-                    continue
-        else:
-            package = names.pop(directory, None)  # None: the root, or a second visit
-            if visited is not None:
-                if package is None:
-                    package = visited.get(directory.path)
-                visited[directory.path] = package
-        if directory._links is not None:  # decided here, as reading ``dirs`` would
-            directory._walk.vet(directory)
-        children: list[Directory] = directory._dirs  # type: ignore[assignment]  # listed
-        if not children:
-            continue
-        prefix = "" if package is None else package + "."
-        pruned: list[Directory] = []
-        for child in children:
-            name = child.name
-            if "." in name:
-                pruned.append(child)
-                continue
-            package = prefix + name
-            if stops and package in stops:  # nothing below it is searched: decided now
-                if looks_like_package(child, package) and (every or include(package)) and not excluded(package):
-                    found.append(package)
-                pruned.append(child)
-                continue
-            if later:
-                waiting[child] = package
-            elif namespace or looks_like_package(child, package):
-                names[child] = package
-            else:
-                pruned.append(child)
-                continue
-            # (every or include(package)) and not excluded(package), inline.
-            if (every or include(package)) and not (
-                package in ex_literals
-                or (ex_ends and package.endswith(ex_ends))
-                or (ex_starts and package.startswith(ex_starts))
-                or (ex_other is not None and ex_other(package))
-            ):
-                found.append(package)
-        if pruned:
-            left_out = set(pruned)
-            children[:] = [child for child in children if child not in left_out]
-    # Candidates the walk could not list are left: stock's ``stat`` decides them.
-    rejected.update(package for child, package in waiting.items() if not child.has_file("__init__.py"))
-    return [package for package in found if package not in rejected] if rejected else found
+    search = _Search(exclude, include, looks_like_package, prune)
+    if options.links == "once":
+        return _find_with_links_once(where, search, options)
+    if looks_like_package is is_package:
+        return _find_deciding_at_own_visit(where, search, options)
+    return _find_deciding_at_parents_visit(where, search, options)
 
 
 def _find(
@@ -257,7 +303,7 @@ def _find(
         name_filter(excluded),
         name_filter(include),
         looks_like_package,
-        frozenset(excluded),
+        excluded,
         options,
     )
 

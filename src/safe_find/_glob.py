@@ -38,14 +38,9 @@ import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import Union
 
-from ._finders import WalkOptions
-from ._walk import Directory, SpecialFileReport, names_in, special_file
-
-__all__ = ["findall", "glob", "iglob", "setuptools_glob"]
-
-StrPath = Union[str, "os.PathLike[str]"]
+from ._paths import StrPath
+from ._walk import Directory, SpecialFileReport, WalkOptions, names_in, special_file
 
 _MAGIC = re.compile("[*?[]")
 _ZERO_MATCH_NEEDS_DIR: bool | None = None

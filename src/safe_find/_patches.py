@@ -14,51 +14,21 @@ import functools
 import glob as stdlib_glob
 import importlib.util
 import inspect
-import logging
 import os
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Callable
 
 from ._config import Settings
-from ._report import Diagnostics, SafeFindError
+from ._errors import failures_named
+from ._report import Diagnostics, log
 from ._startup import after_import
 
 if TYPE_CHECKING:
-    from ._finders import WalkOptions
-    from ._walk import Directory
+    from ._walk import Directory, WalkOptions
 
 # The hook installs the replacements in every build; they import the walk, the
 # finders and the glob (``from . import ...`` below) only when a walk runs.
-
-__all__ = [
-    "TARGETS",
-    "Installation",
-    "Runtime",
-    "Target",
-    "install",
-    "install_pending",
-    "installation",
-    "installed",
-    "patched",
-    "uninstall",
-]
-
-log = logging.getLogger("safe_find")
-
-
-class InternalError(SafeFindError):
-    """safe-find itself failed; the message says how to build without it."""
-
-    def __init__(self, walk: str, cause: BaseException) -> None:
-        self.walk = walk
-        self.cause = cause
-        super().__init__(
-            f"safe-find failed in {walk}: {type(cause).__name__}: {cause}. "
-            "This is a bug in safe-find; please report it. To build without safe-find, set "
-            "`enabled = false` under [tool.safe-find] in pyproject.toml, or remove it from "
-            "[build-system] requires."
-        )
 
 
 class Runtime:
@@ -75,11 +45,11 @@ class Runtime:
     def options(self) -> WalkOptions:
         """How the replacements walk: made on first use, so the hook does not import the walk."""
         if self._options is None:
-            from ._finders import WalkOptions
+            from ._walk import WalkOptions
 
             settings = self.settings
             self._options = WalkOptions(
-                links=settings.links,  # type: ignore[arg-type]  # validated by _config
+                links=settings.links,
                 boundary=settings.project_root,
                 follow_outside=settings.outside_links in ("follow", "warn"),
                 report=self.diagnostics.record,
@@ -90,13 +60,8 @@ class Runtime:
         """Run one protected walk: fatal links stop it, our own failures are named, and
         what the project's own code raised in it (see ``foreign``) leaves untouched."""
         try:
-            result = run()
-        except SafeFindError:
-            raise
-        except Exception as exc:
-            if any(exc is raised for raised in self._foreign):
-                raise
-            raise InternalError(walk, exc) from exc
+            with failures_named(walk, self._foreign):
+                result = run()
         finally:
             self._foreign.clear()
         self.diagnostics.raise_fatal(walk)
@@ -398,6 +363,10 @@ class Installation:
         self.pending: Callable[[], object] | None = None
         self.saved: list[tuple[Any, str, Any]] = []
         self.unprotected: set[str] = set()
+        # The runtimes of the ``patched`` blocks open now, innermost last: the plugin
+        # hook keeps theirs whatever the project's pyproject.toml says.
+        self.blocks: list[Runtime] = []
+        self.summary_registered = False  # the build's closing line, logged at exit
 
     def active(self) -> Runtime | None:
         """The runtime of the walks; None when setuptools' own walks should run."""
@@ -507,13 +476,20 @@ def uninstall() -> None:
 
 @contextlib.contextmanager
 def patched(settings: Settings | None = None) -> Iterator[Runtime]:
-    """Cycle-safe setuptools inside the block, stock setuptools after it."""
+    """Cycle-safe setuptools inside the block, with ``settings`` (default: the defaults)
+    whatever the plugin hook reads meanwhile; what was in place before, after it.
+
+    The one way to switch the walks on for a block: for tests, and for tools that
+    create setuptools ``Distribution`` objects themselves (``safe-find check``).
+    """
     was_installed = installed()
     previous = installation.runtime, installation.pending
     runtime = install(settings or Settings())
+    installation.blocks.append(runtime)
     try:
         yield runtime
     finally:
+        installation.blocks.pop()
         if was_installed:
             installation.runtime, installation.pending = previous
         else:

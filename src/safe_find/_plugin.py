@@ -1,31 +1,24 @@
 """The ``setuptools.finalize_distribution_options`` hook: read settings, install, log.
 
 setuptools calls it when it creates its ``Distribution``, before pyproject.toml
-and setup.cfg are read, so every discovery that follows is already cycle-safe.
+and setup.cfg are read; by then the start-up hook (``_startup``) has put the walks
+in place at setuptools' import, and the plugin hook settles the settings from the
+project root setuptools names. Either way, ``activate`` does the work.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import logging
 import os
 import sys
-from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
 
 from . import _patches
-from ._config import ConfigError, Settings, load_settings
-from ._errors import SafeFindError
-from ._report import LinkError
+from ._config import Settings, load_settings
+from ._errors import ConfigError, LinkError, failures_named
+from ._report import log
 from ._startup import DISABLE_VARIABLE, disabled_by_environment
-
-__all__ = ["activate", "activate_for_working_directory", "explained", "finalize_distribution_options", "held"]
-
-log = logging.getLogger("safe_find")
-_summary_registered = False
-_held: list[_patches.Runtime] = []
 
 
 def activate(project_root: str | None = None, *, settings: Settings | None = None) -> _patches.Runtime | None:
@@ -33,10 +26,12 @@ def activate(project_root: str | None = None, *, settings: Settings | None = Non
 
     ``settings`` is a seam for tests and tools that already hold them. Raises
     ``ConfigError`` when ``[tool.safe-find]`` is not valid. Does nothing when the
-    ``SAFE_FIND_DISABLE`` environment variable is set.
+    ``SAFE_FIND_DISABLE`` environment variable is set, and keeps the settings of a
+    ``patched`` block that is open.
     """
-    if _held:
-        return _held[-1]
+    installation = _patches.installation
+    if installation.blocks:
+        return installation.blocks[-1]
     if disabled_by_environment():
         log.info("safe-find: disabled by the environment variable %s", DISABLE_VARIABLE)
         _patches.uninstall()
@@ -47,9 +42,9 @@ def activate(project_root: str | None = None, *, settings: Settings | None = Non
         log.info("safe-find: disabled by [tool.safe-find] enabled = false in %s", settings.source)
         _patches.uninstall()
         return None
-    current = _patches.installation.runtime
+    current = installation.runtime
     if current is not None and current.settings == settings:
-        _patches.installation.pending = None
+        installation.pending = None
         return current
     runtime = _patches.install(settings)
     log.info("safe-find: cycle-safe walks for %s (%s)", root, settings.describe())
@@ -61,34 +56,19 @@ def activate_for_working_directory() -> None:
     """At setuptools' import (see ``_startup``): the walks now, the settings of the
     project in the working directory (where frontends run the backend) at the first
     walk, so that a bad ``[tool.safe-find]`` never breaks ``import setuptools``."""
-    _patches.install_pending(_activate_explained)
+    _patches.install_pending(_activate_named)
     _register_summary()
 
 
-def _activate_explained() -> None:
-    with explained():
+def _activate_named() -> None:
+    with failures_named("its setuptools hook"):
         activate()
 
 
-@contextlib.contextmanager
-def held(settings: Settings) -> Iterator[_patches.Runtime]:
-    """The walks with ``settings`` for the block, whatever the hook would read meanwhile.
-
-    For tools that create setuptools ``Distribution`` objects themselves (``safe-find
-    check``): their hook call keeps these walks, even with ``enabled = false``.
-    """
-    with _patches.patched(settings) as runtime:
-        _held.append(runtime)
-        try:
-            yield runtime
-        finally:
-            _held.pop()
-
-
 def _register_summary() -> None:
-    global _summary_registered
-    if not _summary_registered:
-        _summary_registered = True
+    installation = _patches.installation
+    if not installation.summary_registered:
+        installation.summary_registered = True
         atexit.register(_log_summary)
         _show_our_errors_plainly()
 
@@ -119,32 +99,16 @@ def _log_summary() -> None:
             log.log(*summary)
 
 
-@contextlib.contextmanager
-def explained() -> Iterator[None]:
-    """Around the build hooks: safe-find's own failures are named as such.
-
-    A ``SafeFindError`` (a ``ConfigError``, a ``LinkError``) leaves as it is; any
-    other exception becomes an ``InternalError`` that names safe-find, the cause,
-    and how to build without safe-find.
-    """
-    try:
-        yield
-    except SafeFindError:
-        raise
-    except Exception as exc:
-        raise _patches.InternalError("its setuptools hook", exc) from exc
-
-
 def finalize_distribution_options(dist: Any) -> None:
     """Entry point of the ``setuptools.finalize_distribution_options`` group.
 
     A ``ConfigError`` leaves as setuptools' own ``SetupError``, which ``setup()``
     turns into one line of output ("error in setup command: ...") instead of a
     traceback, under pip, build and uv alike. Any other failure of safe-find's own
-    leaves as an ``InternalError`` (see ``explained``).
+    leaves as an ``InternalError`` (see ``failures_named``).
     """
     try:
-        with explained():
+        with failures_named("its setuptools hook"):
             activate(getattr(dist, "src_root", None) or os.curdir)
     except ConfigError as error:
         from setuptools.errors import SetupError

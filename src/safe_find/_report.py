@@ -7,44 +7,23 @@ the build output, so ``pip -v``, ``python -m build`` and ``uv build -v`` show th
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import os
 from typing import TYPE_CHECKING
 
 from ._config import Settings
-from ._errors import SafeFindError
+from ._errors import LinkError, count
+from ._paths import real_path
 
 if TYPE_CHECKING:  # reports arrive as objects: the hook need not import the walk
     from ._walk import AnyReport, LinkReport
 
-__all__ = ["Diagnostics", "LinkError", "SafeFindError", "relative", "summarize"]
-
 log = logging.getLogger("safe_find")
+"""safe-find's one logger: setuptools routes it to the build output."""
 
 FATAL = logging.ERROR + 1
 """The level of a report the settings make fatal: not logged, but named by the
 ``LinkError`` that stops the walk, with every other fatal link of that walk."""
-
-
-class LinkError(SafeFindError):
-    """Links the project's settings make fatal (``on-loop`` or ``outside-links`` = "error")."""
-
-    def __init__(self, reports: list[LinkReport], where: str, source: str = "pyproject.toml") -> None:
-        self.reports = reports
-        self.where = where
-        self.source = source
-        lines = "\n".join(f"  {report.describe()}" for report in reports)
-        settings = [
-            f'{key} = "error"'
-            for key, reason in (("on-loop", "loop"), ("outside-links", "outside"))
-            if any(report.reason == reason for report in reports)
-        ]
-        super().__init__(
-            f"safe-find stopped the build in {where}: {' and '.join(settings)} in [tool.safe-find] of {source} "
-            f"refuses {_count(len(reports), 'link')}:\n{lines}\n"
-            'Remove or retarget these links, or choose "warn" for that setting to go on without them.'
-        )
 
 
 class Diagnostics:
@@ -85,11 +64,11 @@ class Diagnostics:
         if report.reason == "special":
             return logging.WARNING
         if report.reason == "loop":
-            policy = self.settings.on_loop
-            return FATAL if policy == "error" else logging.DEBUG if policy == "ignore" else logging.WARNING
+            on_loop = self.settings.on_loop
+            return FATAL if on_loop == "error" else logging.DEBUG if on_loop == "ignore" else logging.WARNING
         if report.reason == "outside":
-            policy = self.settings.outside_links
-            return FATAL if policy == "error" else logging.DEBUG if policy == "follow" else logging.WARNING
+            outside = self.settings.outside_links
+            return FATAL if outside == "error" else logging.DEBUG if outside == "follow" else logging.WARNING
         return logging.INFO  # "once" and "never" skip links because the project asked to
 
     def raise_fatal(self, where: str) -> None:
@@ -106,13 +85,6 @@ class Diagnostics:
         return level, f"safe-find: {summarize(self.reports)}"
 
 
-@functools.cache
-def _real(root: str) -> str:
-    """``os.path.realpath(root)``, once per root: it costs a ``stat`` per component, and
-    a looping tree can bring thousands of reports."""
-    return os.path.realpath(root)
-
-
 def relative(report: AnyReport, root: str) -> AnyReport:
     """``report`` with its paths relative to ``root`` where they are below it.
 
@@ -122,7 +94,7 @@ def relative(report: AnyReport, root: str) -> AnyReport:
 
     def below(path: str) -> str:
         full = os.path.normpath(os.path.join(root, path))
-        for base in dict.fromkeys((root, _real(root))):
+        for base in dict.fromkeys((root, real_path(root))):
             if full == base or full.startswith(base.rstrip(os.sep) + os.sep):
                 return os.path.relpath(full, base)
         return full
@@ -136,12 +108,6 @@ def relative(report: AnyReport, root: str) -> AnyReport:
     return dataclasses.replace(report, link=below(report.link), other=other, entry=entry)
 
 
-def _count(number: int, noun: str) -> str:
-    if number == 1:
-        return f"{number} {noun}"
-    return f"{number} {noun[:-1]}ies" if noun.endswith("ory") else f"{number} {noun}s"
-
-
 def summarize(reports: list[AnyReport]) -> str:
     """One line that counts ``reports`` by what was done and why."""
     specials = sum(report.reason == "special" for report in reports)
@@ -149,7 +115,7 @@ def summarize(reports: list[AnyReport]) -> str:
     text = _summarize_links(links)
     if specials:
         text += "; " if text else ""
-        text += f"{_count(specials, 'special file')} (FIFO, socket, device) left out"
+        text += f"{count(specials, 'special file')} (FIFO, socket, device) left out"
     return text
 
 
@@ -170,9 +136,9 @@ def _summarize_links(reports: list[LinkReport]) -> str:
     # followed link (a cycle entered in its middle) is among them.
     links_only = all(report.entry is None and report.kind != "mount" for report in skipped)
     noun, verb = ("directory link", "not followed") if links_only else ("directory", "not entered")
-    text = f"{_count(len(skipped), noun)} {verb} ({reasons})" if skipped else ""
+    text = f"{count(len(skipped), noun)} {verb} ({reasons})" if skipped else ""
     followed = len(reports) - len(skipped)
     if followed:
         text += "; " if text else ""
-        text += f"{_count(followed, 'link')} leaving the project followed"
+        text += f"{count(followed, 'link')} leaving the project followed"
     return text

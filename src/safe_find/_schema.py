@@ -11,8 +11,6 @@ import json
 from importlib.resources import files
 from typing import Any
 
-__all__ = ["schema"]
-
 
 def schema(tool: str = "safe-find") -> dict[str, Any]:
     """The schema of ``[tool.${tool}]``: safe-find's link policy (see its README)."""

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
     from types import ModuleType
 
-__all__ = ["DISABLE_VARIABLE", "AfterImport", "after_import", "disabled_by_environment", "install"]
-
 DISABLE_VARIABLE = "SAFE_FIND_DISABLE"
 """Set to anything but ``0`` or the empty string, it keeps safe-find out of builds."""
 

@@ -22,18 +22,22 @@ through another): only below such a link, and below a mount point, is every
 directory checked. A tree without links costs one ``os.scandir`` per directory and
 nothing more.
 
-The walk keeps the order and the error handling of
-``os.walk(top, followlinks=True)``: children in ``scandir`` order, depth first,
-directories that cannot be listed silently left out, and the caller may prune
-``Directory.dirs`` in place before the walk descends. A directory's links are
-decided once it is yielded, when the caller reads ``dirs`` or the walk descends:
-a caller that prunes it with ``Directory.prune`` instead leaves them undecided and
-unreported, as it leaves the directory unwalked.
+The walk keeps the order and the error handling of ``os.walk(top,
+followlinks=True)``: children in ``scandir`` order, depth first, directories that
+cannot be listed silently left out, and the caller may prune ``Directory.dirs`` in
+place before the walk descends. A directory's links are decided once it is yielded,
+when the caller reads ``dirs`` or the walk descends: a caller that prunes it with
+``Directory.prune`` instead leaves them undecided and unreported, as it leaves the
+directory unwalked.
+
+The parts: ``_Chain`` (the path from the root, and the identities on it),
+``_list_directory`` (one ``scandir``), ``_Links`` (what to do with each link, and
+the reports), ``_Revisits`` (``links = "once"``: links walked last), and ``walk``,
+which drives them.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import stat
 import sys
@@ -42,38 +46,27 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Callable, Literal, Union
 
-__all__ = [
-    "AnyReport",
-    "Directory",
-    "LinkKind",
-    "LinkMode",
-    "LinkReport",
-    "Reason",
-    "SpecialFileReport",
-    "names_in",
-    "special_file",
-    "walk",
-]
+from ._paths import real_path, within
 
 LinkMode = Literal["follow", "once", "never"]
 """How directory links are treated: ``follow`` them as setuptools does and break
 cycles at ancestors; enter each real directory only ``once``; or ``never`` descend."""
+
+LinkKind = Literal["link", "junction", "mount"]
+"""What leads into a directory other than plain descent: a symbolic link, a Windows
+junction (a directory to Python, not a link), or a mount point."""
 
 Reason = Literal["loop", "repeat", "never", "outside"]
 """Why a link is reported: it loops back to an ancestor; it leads to a directory
 already walked (``once``); links are not followed (``never``); it leaves the
 project."""
 
-LinkKind = Literal["link", "junction", "mount"]
-"""What leads into a directory other than plain descent: a symbolic link, a Windows
-junction (a directory to Python, not a link), or a mount point."""
-
 # (st_dev, st_ino); (st_dev, resolved path) where the file system has no inode numbers.
 Identity = tuple[int, Union[int, str]]
-# A directory ``scan`` leaves for ``vet`` to decide: how many directories precede it in
-# the listing, its name, the identity of the directory it is, and what leads there:
-# a ``LinkKind``, or "plain" for a plain subdirectory below one of those.
-_Vetted = tuple[int, str, Identity, str]
+# A subdirectory ``_list_directory`` leaves for ``_Links.decide``: how many directories
+# precede it in the listing, its name, its identity, and what leads there: a
+# ``LinkKind``, or "plain" for a plain subdirectory where a cycle may close.
+_Noted = tuple[int, str, Identity, str]
 
 _JUNCTIONS = sys.platform == "win32"  # os.walk enters junctions even with followlinks=False
 _IO_REPARSE_TAG_MOUNT_POINT = 0xA0000003  # stat.IO_REPARSE_TAG_MOUNT_POINT, which typeshed has on Windows only
@@ -97,17 +90,13 @@ _SEP, _ALTSEP = os.sep, os.altsep
 _SEPARATORS = _SEP + (_ALTSEP or "")
 _PATH_MAX = 4096 if sys.platform.startswith("linux") else 1024  # bytes, with the final NUL
 _NAME_MAX = 255  # bytes
-
-
 # A path shorter than this many characters has room (a character is at most 4 bytes).
 _SHORT = (_PATH_MAX - 1 - _NAME_MAX) // 4 if _TRUST_LISTING else 0
 _PROBE = _SEP + "."
-_NO_DIRS: tuple[()] = ()  # what a directory without subdirectories lists as ``_dirs``
+_NO_DIRS: tuple[()] = ()  # what a directory without subdirectories lists as ``listed_dirs``
 
 
-def _room_for_any_name(path: str) -> bool:
-    """Whether a listing of ``path`` can be trusted: ``join(path, name)`` stays below PATH_MAX."""
-    return _TRUST_LISTING and len(os.fsencode(path)) + 1 + _NAME_MAX < _PATH_MAX
+# -- what the walk reports -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -178,45 +167,89 @@ def _ignore(_report: AnyReport) -> None:
     return None
 
 
+class WalkOptions:
+    """How a walk treats links: the knobs of ``walk``, gathered for the call sites.
+
+    ``boundary``: a real path; a link that leads outside it is reported, and
+    followed only if ``follow_outside``. ``report`` receives every report.
+    """
+
+    __slots__ = ("boundary", "follow_outside", "links", "report")
+
+    def __init__(
+        self,
+        links: LinkMode = "follow",
+        boundary: str | None = None,
+        follow_outside: bool = True,
+        report: Report | None = None,
+    ) -> None:
+        self.links: LinkMode = links
+        self.boundary = boundary
+        self.follow_outside = follow_outside
+        self.report = report
+
+    def walk(
+        self, top: str, *, keep_listings: bool = True, vouch_for_files: bool = True, unique: bool = False
+    ) -> Iterator[Directory]:
+        return walk(
+            top,
+            links=self.links,
+            boundary=self.boundary,
+            follow_outside=self.follow_outside,
+            report=self.report,
+            keep_listings=keep_listings,
+            vouch_for_files=vouch_for_files,
+            unique=unique,
+        )
+
+
+# -- directories -----------------------------------------------------------------------------
+
+
 class Directory:
     """One directory of the walk: its path, and its listing, read once when needed.
 
     ``dirs`` and ``files`` keep ``os.scandir`` order. ``dirs`` holds the child
-    directories the walk will descend into (links already vetted); remove items
+    directories the walk will descend into (links already decided); remove items
     from it to prune, as with the ``dirnames`` list of ``os.walk``.
+
+    For callers on a hot path (a finder runs once per directory of the tree), the
+    listing itself, to read and never to change:
+
+    - ``listed_dirs``: the subdirectories the walk will descend into so far: an
+      empty tuple where there are none, None until the directory is listed;
+    - ``undecided``: the subdirectories the listing noted (links, junctions, mount
+      points, plain ones where a cycle may close) and the walk has not decided yet,
+      or None; ``decide_links`` decides them into ``listed_dirs``, as reading
+      ``dirs`` does, and the walk does once the caller is done with the directory;
+    - ``file_names``: the names of the entries that are not directories (None if the
+      directory cannot be listed);
+    - ``non_regular_names``: those of them that are not regular files (dangling
+      links, FIFOs...), or None where the listing cannot vouch for ``isfile``.
     """
 
-    # ``_dirs`` is None until the directory is listed, and ``scan`` sets the rest:
-    # ``_files`` holds the names of the entries that are not directories (files,
-    # broken links, FIFOs...), as a tuple of names, not ``DirEntry`` objects, so that
-    # a listing costs little memory; it is None if the directory cannot be listed.
-    # ``_not_files`` holds those of them that ``isfile`` rejects, or is None when the
-    # listing cannot vouch for ``isfile`` (see ``_TRUST_LISTING``). ``_links`` holds
-    # the directory links the listing met until ``vet`` decides them, at the
-    # directory's own visit: a directory listed only to look inside it
-    # (``has_file``) and never walked reports none of its links.
-    #
-    # ``via`` is set where every subdirectory must be checked against the path: it
-    # is the directory, at or above this one, entered through the link (junction,
-    # mount point) that may close a cycle below it (see ``_Walk.closes_midway``);
-    # with ``unique``, the root is everyone's ``via``.
+    # A directory listed only to look inside it (``has_file``) and never walked
+    # decides, and reports, none of its links. ``via`` is set where every
+    # subdirectory must be checked against the path: it is the directory, at or above
+    # this one, entered through the link (junction, mount point) that may close a
+    # cycle below it; with ``unique``, the root is everyone's ``via``.
     __slots__ = (
-        "_dirs",
-        "_files",
         "_identity",
-        "_links",
-        "_not_files",
         "_walk",
+        "file_names",
+        "listed_dirs",
         "name",
+        "non_regular_names",
         "outside",
         "parent",
         "path",
+        "undecided",
         "via",
     )
-    _dirs: list[Directory] | tuple[()] | None
-    _files: tuple[str, ...] | None
-    _not_files: tuple[str, ...] | None
-    _links: list[_Vetted] | None
+    listed_dirs: list[Directory] | tuple[()] | None
+    undecided: list[_Noted] | None
+    file_names: tuple[str, ...] | None
+    non_regular_names: tuple[str, ...] | None
 
     def __init__(
         self,
@@ -235,28 +268,33 @@ class Directory:
         self._identity = identity
         self.outside = outside
         self.via = via
-        self._dirs = None
+        self.listed_dirs = None
 
     def __repr__(self) -> str:
         return f"Directory({self.path!r})"
 
     @property
     def dirs(self) -> list[Directory]:
-        if self._dirs is None:
-            self._walk.scan(self)
-        if self._links is not None:
-            self._walk.vet(self)
-        dirs = self._dirs
+        self.decide_links()
+        dirs = self.listed_dirs
         if dirs is _NO_DIRS:  # a list of its own, for the caller to prune
-            dirs = self._dirs = []
-        return dirs  # type: ignore[return-value]  # scan always sets it
+            dirs = self.listed_dirs = []
+        return dirs  # type: ignore[return-value]  # a list unless _NO_DIRS
+
+    def decide_links(self) -> None:
+        """Decide the subdirectories the listing noted: refuse and report the ones not to
+        enter, put the others into ``listed_dirs``. Reading ``dirs`` does it too."""
+        if self.listed_dirs is None:
+            self._walk.list(self)
+        if self.undecided is not None:
+            self._walk.links.decide(self)
 
     @property
     def files(self) -> list[str]:
         """Names of the entries that are not directories (files, broken links, FIFOs...)."""
-        if self._dirs is None:
-            self._walk.scan(self)
-        return list(self._files or ())
+        if self.listed_dirs is None:
+            self._walk.list(self)
+        return list(self.file_names or ())
 
     def has_file(self, name: str) -> bool:
         """``os.path.isfile(join(path, name))``, answered from the directory's listing.
@@ -267,11 +305,11 @@ class Directory:
         name is missing but a spelling of it that differs in case is listed (a
         case-insensitive file system would find it).
         """
-        if self._dirs is None:
-            self._walk.scan(self)
-        not_files = self._not_files
+        if self.listed_dirs is None:
+            self._walk.list(self)
+        not_files = self.non_regular_names
         if not_files is not None:
-            files: tuple[str, ...] = self._files  # type: ignore[assignment]  # listed
+            files: tuple[str, ...] = self.file_names  # type: ignore[assignment]  # listed
             if name in files:  # a listed name is one entry, never a path below it
                 return name not in not_files
             plain = _SEP not in name and (_ALTSEP is None or _ALTSEP not in name)
@@ -289,7 +327,7 @@ class Directory:
         try:
             return os.listdir(self.path)
         except OSError:
-            return [*(self._files or ()), *(child.name for child in self.dirs)]
+            return [*(self.file_names or ()), *(child.name for child in self.dirs)]
 
     def prune(self) -> None:
         """Walk nothing below this directory, and decide none of its links.
@@ -300,18 +338,18 @@ class Directory:
         directory it does not walk names none of its links, as stock never sees them.
         (With ``links = "once"``, a directory yielded and pruned still counts as walked.)
         """
-        if self._dirs is None:
-            self._walk.scan(self)
-        self._dirs = _NO_DIRS
-        self._links = None
+        if self.listed_dirs is None:
+            self._walk.list(self)
+        self.listed_dirs = _NO_DIRS
+        self.undecided = None
 
     def special_files(self, names: Iterable[str]) -> dict[str, str]:
         """Which of ``names``, files of this directory, are FIFOs, sockets or devices, and
         what each is. ``stat`` is asked only of names the listing does not vouch for as
         regular files."""
-        if self._dirs is None:
-            self._walk.scan(self)
-        not_files = self._not_files
+        if self.listed_dirs is None:
+            self._walk.list(self)
+        not_files = self.non_regular_names
         found = {}
         for name in names if not_files is None else [name for name in names if name in not_files]:
             what = special_file(_join(self.path, name))
@@ -348,117 +386,328 @@ class _Entered(Directory):
             self.via = self
 
 
-class _Walk:
-    """The state of one walk: the ancestor chain and, for ``once``, what was seen."""
+# -- the ancestor chain ------------------------------------------------------------------------
 
-    def __init__(
-        self,
-        root: str,
-        mode: LinkMode,
-        boundary: str | None,
-        follow_outside: bool,
-        report: Report,
-        vouch: bool = True,
-        unique: bool = False,
-    ) -> None:
+
+class _Chain:
+    """The directories from the walk's root to where it stands, and their identities.
+
+    Identities are computed only when a link (or a mount point, or a plain
+    directory where a cycle may close) is decided, so the known ones are always a
+    prefix of the chain: ``known`` of them, in ``ids``. The walk appends a directory
+    whose identity nobody has asked for straight to ``members`` (``push`` would do
+    nothing more for it), and takes it off the same way.
+    """
+
+    def __init__(self, root: str) -> None:
         self.root = root
-        self.vouch = vouch
-        self.mounts = _mount_names()
-        # The names ``scan`` looks at twice: those of mount points; on Windows, every
-        # name (any directory may be a junction).
-        self.watched: Container[str] = _EVERY_NAME if _JUNCTIONS else self.mounts
-        # ``unique``: every directory is entered once, the first time the walk meets
-        # it (distutils' findall): each one's identity is needed, so each is vetted.
-        self.unique = unique
-        self.entered: set[Identity] = set()
-        self.mode = mode
-        self.boundary = boundary
-        self.follow_outside = follow_outside
-        self.report = report
-        # The chain of directories from the root to the one being walked, and the
-        # identities of its first ``known`` members: identities are computed only
-        # when a link is met, so the known ones are always a prefix of the chain.
-        self.chain: list[Directory] = []
-        self.chain_ids: dict[Identity, Directory] = {}
+        self.members: list[Directory] = []
+        self.ids: dict[Identity, Directory] = {}
         self.known = 0
-        self.root_ancestors: dict[Identity, str] | None = None
-        self.real_ancestors_of: dict[Directory, set[Identity]] = {}  # see closes_midway
-        # For ``once``: every directory entered, and the links left for later.
-        # A directory counts as entered when it is yielded, not when it is
-        # listed: one listed only to look inside it (``has_file``) and then
-        # pruned by the caller is not walked, so a link may still lead there,
-        # and the links found in it wait in ``pending`` and are never walked.
-        self.once = mode == "once"
-        self.seen: dict[Identity, str] = {}
-        self.pending: dict[Directory, list[Directory]] = {}
-        self.deferred: deque[Directory] = deque()
+        self._above_root: dict[Identity, str] | None = None
+        self._real_ancestors: dict[Directory, set[Identity]] = {}
 
-    def enter(self, directory: Directory) -> None:
-        """(``once``) ``directory`` was yielded: mark it seen, queue its links for last."""
-        self.seen.setdefault(directory.identity(), directory.path)
-        links = self.pending.pop(directory, None)
-        if links:
-            self.deferred.extend(links)
-
-    # -- the ancestor chain -------------------------------------------------------
     def push(self, directory: Directory) -> None:
-        self.chain.append(directory)
-        if self.known == len(self.chain) - 1 and directory._identity is not None:
-            self.chain_ids.setdefault(directory._identity, directory)
+        self.members.append(directory)
+        if self.known == len(self.members) - 1 and directory._identity is not None:
+            self.ids.setdefault(directory._identity, directory)
             self.known += 1
 
     def pop(self) -> Directory:
-        directory = self.chain.pop()
-        if self.known > len(self.chain):
+        directory = self.members.pop()
+        if self.known > len(self.members):
             self.known -= 1
             identity = directory.identity()
-            if self.chain_ids.get(identity) is directory:
-                del self.chain_ids[identity]
+            if self.ids.get(identity) is directory:
+                del self.ids[identity]
         return directory
 
-    def reset_chain(self, lineage_end: Directory | None) -> None:
+    def reset(self, lineage_end: Directory | None) -> None:
         """Make the chain the lineage ending at ``lineage_end`` (for links walked last)."""
         lineage: list[Directory] = []
         while lineage_end is not None:
             lineage.append(lineage_end)
             lineage_end = lineage_end.parent
-        self.chain.clear()
-        self.chain_ids.clear()
+        self.members.clear()
+        self.ids.clear()
         self.known = 0
         for node in reversed(lineage):
             self.push(node)
 
-    def ancestors(self, scanning: Directory) -> dict[Identity, Directory]:
-        """The identities of the directories on the chain, ``scanning`` aside when it is
+    def identities(self, listed: Directory) -> dict[Identity, Directory]:
+        """The identities of the directories on the chain, ``listed`` aside when it is
         the chain's last member (as at its visit): a link back to a proper ancestor
         (``back -> ..``) is then found without a ``stat`` of the directory being listed.
         Each directory on the chain is asked once for its identity while it is there."""
-        chain = self.chain
-        end = len(chain) - 1 if chain and chain[-1] is scanning else len(chain)
+        members = self.members
+        end = len(members) - 1 if members and members[-1] is listed else len(members)
         if self.known < end:
-            for node in chain[self.known : end]:
-                self.chain_ids.setdefault(node.identity(), node)
+            for node in members[self.known : end]:
+                self.ids.setdefault(node.identity(), node)
             self.known = end
-        return self.chain_ids
+        return self.ids
 
-    def looped_ancestor(self, scanning: Directory, target: Identity) -> str | None:
-        """The path of the ancestor of ``scanning`` (itself included) that ``target`` is."""
-        hit = self.ancestors(scanning).get(target)
+    def ancestor_of(self, listed: Directory, target: Identity) -> str | None:
+        """The path of the ancestor of ``listed`` (itself included) that ``target`` is."""
+        hit = self.identities(listed).get(target)
         if hit is not None:
             return hit.path
-        if scanning.identity() == target:
-            return scanning.path
-        return self._root_ancestors().get(target)
+        if listed.identity() == target:
+            return listed.path
+        return self.above_root().get(target)
 
-    def _root_ancestors(self) -> dict[Identity, str]:
+    def above_root(self) -> dict[Identity, str]:
         """Identities of the real directories above the root: a link to one holds itself."""
-        if self.root_ancestors is None:
-            self.root_ancestors = {}
+        if self._above_root is None:
+            self._above_root = {}
             for identity, path in _real_ancestors(self.root):
-                self.root_ancestors.setdefault(identity, path)
-        return self.root_ancestors
+                self._above_root.setdefault(identity, path)
+        return self._above_root
 
-    def tell(
+    def real_ancestors(self, entered: Directory) -> set[Identity]:
+        """The identities of the real directories above the one ``entered`` leads to."""
+        found = self._real_ancestors.get(entered)
+        if found is None:
+            found = self._real_ancestors[entered] = {identity for identity, _ in _real_ancestors(entered.path)}
+        return found
+
+
+# -- listing one directory ------------------------------------------------------------------
+
+
+def _list_directory(walk: _Walk, directory: Directory) -> bool:
+    """List ``directory`` into its ``listed_dirs`` and ``file_names``; False if it cannot be read.
+
+    This runs once per directory and its loop once per entry of the tree, so both do
+    as little as they can (it is the walk's hot path, and is longer than a function
+    should be for that reason alone): the loop only sorts the entry, which ``scandir``
+    answers without a system call but for links; most entries are files, and
+    ``is_file`` first sorts them with one call. (Mapping ``is_file`` over a listing in
+    C measured slower than this loop.) Subdirectories where a cycle may close (links,
+    junctions, mount points, and every subdirectory of a directory with a ``via``)
+    are only noted, with their identity and their place among the directories;
+    ``_Links.decide`` decides them when the directory is visited.
+    """
+    path = directory.path
+    trusted = walk.trust_listings and (len(path) < _SHORT or _room_for_any_name(path))
+    try:
+        listing = os.scandir(path + _PROBE if trusted else path)
+    except OSError:
+        try:  # by its plain path, as os.walk lists it: mode r--, a path near PATH_MAX
+            listing = os.scandir(path)
+        except OSError:
+            _unreadable(directory)
+            return False
+        trusted = False
+    dirs: list[Directory] | None = None  # made with ``base``, at the first directory
+    files: list[str] = []
+    not_files = noted = None
+    base = ""
+    outside = directory.outside
+    check_all = directory.via is not None
+    watched = walk.watched
+    try:
+        for entry in listing:
+            try:
+                if entry.is_file():
+                    files.append(entry.name)
+                    continue
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            name = entry.name
+            if not is_dir:
+                files.append(name)
+                if not_files is None:
+                    not_files = []
+                not_files.append(name)
+                continue
+            if entry.is_symlink():
+                kind = "link"
+            elif not (check_all or name in watched):  # the common case
+                if dirs is None:
+                    base = _base(path)
+                    dirs = []
+                dirs.append(Directory(walk, base + name, name, directory, None, outside))
+                continue
+            elif _JUNCTIONS and _is_junction(entry):
+                kind = "junction"
+            elif name in walk.mounts and _is_mount_point(entry):
+                kind = "mount"
+            elif check_all:
+                kind = "plain"
+            else:
+                if dirs is None:
+                    base = _base(path)
+                    dirs = []
+                dirs.append(Directory(walk, base + name, name, directory, None, outside))
+                continue
+            try:
+                # For a link, the stat is_dir made, kept by the entry.
+                st = os.stat(entry.path) if _STAT_FOR_IDENTITY else entry.stat()
+            except OSError:  # gone since it was listed: as os.walk, left out
+                continue
+            identity = (st.st_dev, st.st_ino) if st.st_ino else _identity(st, entry.path)
+            if noted is None:
+                noted = []
+            noted.append((0 if dirs is None else len(dirs), name, identity, kind))
+    except OSError:
+        # As os.walk: a directory that fails mid-listing contributes nothing.
+        _unreadable(directory)
+        return False
+    finally:
+        listing.close()
+    # Most directories hold no directory: they share one empty listing, and the
+    # garbage collector has one object fewer to count per directory.
+    directory.listed_dirs = _NO_DIRS if dirs is None else dirs
+    # A tuple of strings is untracked by the garbage collector after its first
+    # pass: with thousands of directories alive, what it must scan matters.
+    directory.file_names = tuple(files)
+    directory.non_regular_names = None if not trusted else () if not_files is None else tuple(not_files)
+    directory.undecided = [] if noted is None and walk.revisits is not None else noted
+    return True
+
+
+def _unreadable(directory: Directory) -> None:
+    """As os.walk: a directory that cannot be listed contributes nothing, and its
+    files are asked of ``stat`` instead."""
+    directory.listed_dirs = []
+    directory.file_names = directory.non_regular_names = directory.undecided = None
+
+
+def _room_for_any_name(path: str) -> bool:
+    """Whether a listing of ``path`` can be trusted: ``join(path, name)`` stays below PATH_MAX."""
+    return _TRUST_LISTING and len(os.fsencode(path)) + 1 + _NAME_MAX < _PATH_MAX
+
+
+# -- what to do with each link ---------------------------------------------------------------
+
+
+class _Links:
+    """The link policy of one walk: which noted subdirectories to enter, and the reports.
+
+    ``decide`` runs at a directory's visit. A subdirectory whose identity is on the
+    chain (or above the root) is refused; a link, by the settings, is followed,
+    left for later (``once``), or not (``never``, ``outside``); a plain one is
+    entered.
+    """
+
+    def __init__(
+        self,
+        chain: _Chain,
+        mode: LinkMode,
+        boundary: str | None,
+        follow_outside: bool,
+        report: Report,
+        revisits: _Revisits | None,
+    ) -> None:
+        self.chain = chain
+        self.mode = mode
+        self.boundary = boundary
+        self.follow_outside = follow_outside
+        self.report = report
+        self.revisits = revisits
+
+    def decide(self, directory: Directory) -> None:
+        """Decide the noted subdirectories of a listed directory, at its visit: report
+        the ones not to enter, put the others in ``dirs`` at their place in the listing."""
+        noted = directory.undecided
+        directory.undecided = None
+        if noted is None:
+            return
+        if self.revisits is not None:
+            self.decide_once(directory, noted)
+            return
+        listed = directory.listed_dirs
+        assert listed is not None  # decided after listing
+        inserted = 0
+        ancestors = self.chain.identities(directory)
+        # A plain subdirectory where a cycle may close is decided here, without the
+        # checks of a link (there are as many as the linked trees have directories).
+        # The directory being listed is then known by identity: ``identities`` leaves
+        # it out.
+        own = directory._identity
+        above = self.chain.above_root() if own is not None else None
+        base = _base(directory.path)
+        via = directory.via
+        for position, name, identity, kind in noted:
+            hit = ancestors.get(identity)
+            if hit is not None:  # the common loop, back to an ancestor, decided here
+                self.refuse(directory, name, kind, hit.path)
+                continue
+            if kind == "plain" and above is not None and identity != own and identity not in above:
+                child: Directory | None = Directory(
+                    directory._walk, base + name, name, directory, identity, directory.outside, via
+                )
+            else:
+                child = self.enter(directory, name, identity, kind)
+            if child is not None:
+                if isinstance(listed, tuple):  # _NO_DIRS
+                    listed = directory.listed_dirs = []
+                listed.insert(position + inserted, child)
+                inserted += 1
+
+    def decide_once(self, directory: Directory, noted: list[_Noted]) -> None:
+        """``decide`` with ``links = "once"``: links wait for later, and directories
+        entered before are dropped."""
+        listed = directory.listed_dirs
+        assert listed is not None  # decided after listing
+        assert self.revisits is not None
+        inserted = 0
+        for position, name, identity, kind in noted:
+            child = self.enter(directory, name, identity, kind)  # links: left for later
+            if child is not None:
+                if isinstance(listed, tuple):  # _NO_DIRS
+                    listed = directory.listed_dirs = []
+                listed.insert(position + inserted, child)
+                inserted += 1
+        seen = self.revisits.seen
+        kept = [child for child in listed if child.identity() not in seen]
+        if len(kept) != len(listed):
+            directory.listed_dirs = kept
+
+    def enter(self, parent: Directory, name: str, identity: Identity, kind: str) -> Directory | None:
+        """The directory to enter as ``name`` of ``parent`` (a link, a junction, a mount
+        point, or a plain subdirectory where a cycle may close), if any."""
+        ancestor = self.chain.ancestor_of(parent, identity)
+        if ancestor is not None:
+            self.refuse(parent, name, kind, ancestor)
+            return None
+        walk = parent._walk
+        path = _join(parent.path, name)
+        if kind == "plain":
+            return Directory(walk, path, name, parent, identity, parent.outside, parent.via)
+        if kind == "mount":
+            return _Entered(walk, path, name, parent, identity, parent.outside, "mount", True)
+        if self.mode == "never":
+            self.report_link(path, "never", kind=kind)  # type: ignore[arg-type]  # "link" or "junction"
+            return None
+        outside = parent.outside
+        if self.boundary is not None and not outside and not within(os.path.realpath(path), self.boundary):
+            outside = True
+            self.report_link(path, "outside", self.boundary, self.follow_outside, kind=kind)  # type: ignore[arg-type]
+            if not self.follow_outside:
+                return None
+        check_below = self.closes_midway(parent, identity)
+        child = _Entered(walk, path, name, parent, identity, outside, kind, check_below)  # type: ignore[arg-type]
+        if self.revisits is not None:
+            self.revisits.walk_last(parent, child)
+            return None
+        return child
+
+    def closes_midway(self, parent: Directory, target: Identity) -> bool:
+        """Whether plain descent below a link to ``target``, met in ``parent``, may come
+        back to a directory on the path: whether ``target`` is a real ancestor of the
+        target of a link higher on the path (the walk went down through that link and
+        comes back up through this one). Computed only for links met below links."""
+        node: Directory | None = parent
+        while node is not None:
+            if isinstance(node, _Entered) and node.kind != "mount" and target in self.chain.real_ancestors(node):
+                return True
+            node = node.parent
+        return False
+
+    def report_link(
         self, link: str, reason: Reason, other: str | None = None, followed: bool = False, kind: LinkKind = "link"
     ) -> None:
         """Report a link; nothing to do (not even ``readlink``) when nobody listens."""
@@ -469,237 +718,268 @@ class _Walk:
         """Report the directory ``name`` of ``parent``, not entered: it is ``ancestor``.
 
         A link, junction or mount point is reported as itself; a plain subdirectory
-        (a cycle entered in its middle) with the nearest link, junction or mount
-        point above it, which led into the cycle.
+        (a cycle entered in its middle) with the link, junction or mount point that
+        led into the cycle.
         """
         if self.report is _ignore:
             return
         path = _join(parent.path, name)
         if kind != "plain":
-            self.tell(path, "loop", ancestor, kind=kind)  # type: ignore[arg-type]  # a LinkKind
+            self.report_link(path, "loop", ancestor, kind=kind)  # type: ignore[arg-type]  # a LinkKind
             return
         through = parent.via
         if not isinstance(through, _Entered):
             # Plain descent came back to an ancestor: only a mount point the walk could
             # not tell (no mount table here) can do that. It is named as one.
-            self.tell(path, "loop", ancestor, kind="mount")
+            self.report_link(path, "loop", ancestor, kind="mount")
             return
         target = _target(through.path, through.kind)
         self.report(LinkReport(through.path, target, "loop", ancestor, entry=path, kind=through.kind))
 
-    # -- listing ------------------------------------------------------------------
-    def scan(self, directory: Directory) -> bool:
-        """List ``directory`` into its ``_dirs`` and ``_files``; False if it cannot be read.
 
-        This runs once per directory and its loop once per entry of the tree, so
-        both do as little as they can: the loop only sorts the entry, which
-        ``scandir`` answers without a system call but for links; most entries are
-        files, and ``is_file`` first sorts them with one call. (Mapping ``is_file``
-        over a listing in C measured slower than this loop.) Directories that may
-        close a cycle (links, junctions, mount points, and every subdirectory below
-        one of those) are only noted here, with their identity and their place
-        among the directories; ``vet`` decides them when the directory is visited.
-        """
-        path = directory.path
-        trusted = self.vouch and (len(path) < _SHORT or _room_for_any_name(path))
-        try:
-            listing = os.scandir(path + _PROBE if trusted else path)
-        except OSError:
-            try:  # by its plain path, as os.walk lists it: mode r--, a path near PATH_MAX
-                listing = os.scandir(path)
-            except OSError:
-                self.unreadable(directory)
-                return False
-            trusted = False
-        dirs: list[Directory] | None = None  # made with ``base``, at the first directory
-        files: list[str] = []
-        not_files = links = None
-        base = ""
-        outside = directory.outside
-        vet_all = directory.via is not None
-        watched = self.watched
-        try:
-            for entry in listing:
-                try:
-                    if entry.is_file():
-                        files.append(entry.name)
-                        continue
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                name = entry.name
-                if not is_dir:
-                    files.append(name)
-                    if not_files is None:
-                        not_files = []
-                    not_files.append(name)
-                    continue
-                if entry.is_symlink():
-                    kind = "link"
-                elif not (vet_all or name in watched):  # the common case
-                    if dirs is None:
-                        base = _base(path)
-                        dirs = []
-                    dirs.append(Directory(self, base + name, name, directory, None, outside))
-                    continue
-                elif _JUNCTIONS and _is_junction(entry):
-                    kind = "junction"
-                elif name in self.mounts and _is_mount_point(entry):
-                    kind = "mount"
-                elif vet_all:
-                    kind = "plain"
-                else:
-                    if dirs is None:
-                        base = _base(path)
-                        dirs = []
-                    dirs.append(Directory(self, base + name, name, directory, None, outside))
-                    continue
-                try:
-                    # For a link, the stat is_dir made, kept by the entry.
-                    st = os.stat(entry.path) if _STAT_FOR_IDENTITY else entry.stat()
-                except OSError:  # gone since it was listed: as os.walk, left out
-                    continue
-                identity = (st.st_dev, st.st_ino) if st.st_ino else _identity(st, entry.path)
-                if links is None:
-                    links = []
-                links.append((0 if dirs is None else len(dirs), name, identity, kind))
-        except OSError:
-            # As os.walk: a directory that fails mid-listing contributes nothing.
-            self.unreadable(directory)
-            return False
-        finally:
-            listing.close()
-        # Most directories hold no directory: they share one empty listing, and the
-        # garbage collector has one object fewer to count per directory.
-        directory._dirs = _NO_DIRS if dirs is None else dirs
-        # A tuple of strings is untracked by the garbage collector after its first
-        # pass: with thousands of directories alive, what it must scan matters.
-        directory._files = tuple(files)
-        directory._not_files = None if not trusted else () if not_files is None else tuple(not_files)
-        directory._links = [] if links is None and self.once else links
-        return True
+# -- links = "once": links walked last ---------------------------------------------------------
 
-    def scan_unique(self, directory: Directory) -> bool:
-        """``scan``, for a walk that enters each directory once: one met before (its
-        identity is known, it was vetted) is left out, as one that cannot be read is."""
+
+class _Revisits:
+    """What ``links = "once"`` remembers: every directory entered, and the links left
+    for last, so that a directory reached both by its real path and through a link
+    keeps its real path.
+
+    A directory counts as entered when it is yielded, not when it is listed: one
+    listed only to look inside it (``has_file``) and then pruned by the caller is not
+    walked, so a link may still lead there, and the links found in it wait in
+    ``pending`` and are never walked.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[Identity, str] = {}
+        self.pending: dict[Directory, list[Directory]] = {}
+        self.queue: deque[Directory] = deque()
+
+    def walk_last(self, parent: Directory, link: Directory) -> None:
+        """``link``, met in ``parent``, is walked after the real tree, unless its
+        directory was walked before (then it is reported)."""
+        first = self.seen.get(link.identity())
+        if first is not None:
+            parent._walk.links.report_link(link.path, "repeat", first, kind=_kind_of(link))
+        else:
+            self.pending.setdefault(parent, []).append(link)
+
+    def entered(self, directory: Directory) -> None:
+        """``directory`` was yielded: it is seen, and its links are queued."""
+        self.seen.setdefault(directory.identity(), directory.path)
+        links = self.pending.pop(directory, None)
+        if links:
+            self.queue.extend(links)
+
+    def next(self, chain: _Chain, links: _Links) -> Directory | None:
+        """The next link left for last, as a second visit of its parent whose ``dirs``
+        holds only it and whose files are none."""
+        while self.queue:
+            link = self.queue.popleft()
+            identity = link.identity()
+            first = self.seen.get(identity)
+            if first is not None:
+                links.report_link(link.path, "repeat", first, kind=_kind_of(link))
+                continue
+            self.seen[identity] = link.path
+            parent = link.parent
+            assert parent is not None
+            revisit = Directory(link._walk, parent.path, parent.name, parent.parent, parent._identity, parent.outside)
+            revisit.via = parent.via
+            revisit.listed_dirs, revisit.file_names = [link], ()
+            revisit.non_regular_names = revisit.undecided = None
+            chain.reset(parent.parent)
+            return revisit
+        return None
+
+
+def _kind_of(directory: Directory) -> LinkKind:
+    return directory.kind if isinstance(directory, _Entered) else "link"
+
+
+# -- the walk ------------------------------------------------------------------------------------
+
+
+class _Walk:
+    """One walk's parts, which its directories call back into: the listing settings,
+    the chain, the link policy and, for ``once``, the revisits."""
+
+    def __init__(self, root: str, options: WalkOptions, trust_listings: bool, unique: bool) -> None:
+        self.trust_listings = trust_listings
+        self.mounts = _mount_names()
+        # The names ``_list_directory`` looks at twice: those of mount points; on
+        # Windows, every name (any directory may be a junction).
+        self.watched: Container[str] = _EVERY_NAME if _JUNCTIONS else self.mounts
+        self.chain = _Chain(root)
+        self.revisits = _Revisits() if options.links == "once" else None
+        boundary = real_path(options.boundary) if options.boundary is not None else None
+        report = options.report or _ignore
+        self.links = _Links(self.chain, options.links, boundary, options.follow_outside, report, self.revisits)
+        # ``unique``: each directory is entered once, the first time the walk meets it
+        # (distutils' findall); ``once`` does that already.
+        self.entered: set[Identity] | None = None
+        if unique and self.revisits is None:
+            self.entered = set()
+            self.list = self.list_unique  # type: ignore[method-assign]  # this walk's alone
+
+    list = _list_directory  # one listing of one directory; see ``_list_directory``
+
+    def list_unique(self, directory: Directory) -> bool:
+        """List a directory, unless this walk entered it before (its identity is known:
+        every directory is checked): that one is left out, as one that cannot be read."""
+        assert self.entered is not None
         try:
-            identity = directory.identity()
+            identity: Identity | None = directory.identity()
         except OSError:
             identity = None
         if identity is None or identity in self.entered:
-            self.unreadable(directory)
+            _unreadable(directory)
             return False
         self.entered.add(identity)
-        return _Walk.scan(self, directory)
+        return _list_directory(self, directory)
 
-    @staticmethod
-    def unreadable(directory: Directory) -> None:
-        """As os.walk: a directory that cannot be listed contributes nothing, and its
-        files are asked of ``stat`` instead."""
-        directory._dirs = []
-        directory._files = directory._not_files = directory._links = None
 
-    def vet(self, directory: Directory) -> None:
-        """Decide the noted directories of a listed directory, at its visit: report the
-        ones not to enter, put the others in ``dirs`` at their place in the listing.
-        With ``once``, links wait for later and directories seen before are dropped."""
-        links = directory._links
-        directory._links = None
-        if links is None:
+def walk(
+    top: str,
+    *,
+    links: LinkMode = "follow",
+    boundary: str | None = None,
+    follow_outside: bool = True,
+    report: Report | None = None,
+    keep_listings: bool = True,
+    vouch_for_files: bool = True,
+    unique: bool = False,
+) -> Iterator[Directory]:
+    """Walk ``top`` depth first, yielding each ``Directory`` before its children.
+
+    ``boundary``: a real path; a link that leads outside it is reported, and
+    followed only if ``follow_outside``. ``report`` receives every ``LinkReport``.
+    In ``once`` mode a directory reached through a link is yielded after the
+    whole real tree, as a second visit of its parent whose ``dirs`` holds only it
+    and whose ``files`` is empty.
+
+    ``keep_listings=False`` is for callers that never look back: the listing of a
+    directory is dropped as soon as everything below it is walked (it is read
+    again if asked for), so the walk holds only the directories on the current
+    path and their children, as ``os.walk`` does, instead of the whole tree.
+
+    ``vouch_for_files=False`` is for callers that never ask ``has_file``: each
+    directory is then listed by its plain path, one path component cheaper than
+    ``path/.``, and ``has_file`` asks ``stat`` as ``os.path.isfile`` does.
+
+    ``unique=True`` enters each directory once, the first time the walk meets it,
+    as distutils' ``findall`` does: a directory met again by another path is left
+    out silently (it is no loop), at a ``stat`` per directory.
+
+    The descent is written out here rather than delegated to a helper generator, so
+    that every directory crosses one generator frame instead of two; that, and the
+    steps of a visit in order, make it longer than a function should be.
+    """
+    top = os.fspath(top)
+    if not top:  # as os.walk(""): nothing to list
+        return
+    options = WalkOptions(links, boundary, follow_outside, report)
+    state = _Walk(top, options, vouch_for_files, unique)
+    root = Directory(state, top, os.path.basename(top), None)
+    if state.entered is not None:
+        root.via = root  # every directory is checked: the root is everyone's ``via``
+    revisits = state.revisits
+    if revisits is not None:
+        try:
+            revisits.seen[root.identity()] = top
+        except OSError:
             return
-        listed = directory._dirs
-        assert listed is not None  # vetted after scan
-        inserted = 0
-        if self.once:
-            for position, name, identity, kind in links:
-                child = self.vet_link(directory, name, identity, kind)  # links: left for later
-                if child is not None:
-                    if isinstance(listed, tuple):  # _NO_DIRS
-                        listed = directory._dirs = []
-                    listed.insert(position + inserted, child)
-                    inserted += 1
-            kept = [child for child in listed if self.first_visit(child)]
-            if len(kept) != len(listed):
-                directory._dirs = kept
-            return
-        ancestors = self.ancestors(directory)
-        # A plain subdirectory below a link is decided here, without the checks of a
-        # link (there are as many as the linked trees have directories). The directory
-        # being listed is then known by identity: ``ancestors`` leaves it out.
-        own = directory._identity
-        above = self._root_ancestors() if own is not None else None
-        base = _base(directory.path)
-        via = directory.via
-        for position, name, identity, kind in links:
-            hit = ancestors.get(identity)
-            if hit is not None:  # the common loop, back to an ancestor, decided here
-                self.refuse(directory, name, kind, hit.path)
-                continue
-            if kind == "plain" and above is not None and identity != own and identity not in above:
-                child = Directory(self, base + name, name, directory, identity, directory.outside, via)
+    if not state.list(root):
+        return
+    chain = state.chain
+    members = chain.members
+    decide = state.links.decide
+    visit: Directory | None = root
+    while visit is not None:
+        chain.push(visit)
+        yield visit
+        if visit.undecided is not None:
+            decide(visit)
+        if revisits is not None:
+            revisits.entered(visit)
+        stack = [iter(visit.dirs)]
+        while stack:
+            for child in stack[-1]:
+                if child.listed_dirs is None:
+                    state.list(child)
+                if child.file_names is None:  # unreadable: left out, as os.walk does
+                    continue
+                # ``_Chain.push`` and ``pop``, for a directory whose identity nobody
+                # asked for, are a plain append and pop (see ``_Chain``).
+                if child._identity is None:
+                    members.append(child)
+                else:
+                    chain.push(child)
+                yield child
+                # Its links are decided now, unless the caller read ``dirs`` (which
+                # decides them) or pruned it unseen with ``prune``.
+                if child.undecided is not None:
+                    decide(child)
+                if revisits is not None:
+                    revisits.entered(child)
+                if child.listed_dirs:
+                    stack.append(iter(child.listed_dirs))
+                    break
+                # Nothing below: done with ``child`` here, without a turn of the stack.
+                if child._identity is None:
+                    members.pop()
+                else:
+                    chain.pop()
+                if not keep_listings:
+                    child.listed_dirs = child.file_names = None
             else:
-                child = self.vet_link(directory, name, identity, kind)
-            if child is not None:
-                if isinstance(listed, tuple):  # _NO_DIRS
-                    listed = directory._dirs = []
-                listed.insert(position + inserted, child)
-                inserted += 1
+                stack.pop()
+                done = members.pop() if members[-1]._identity is None else chain.pop()
+                if not keep_listings:
+                    # Everything below ``done`` is walked: dropping its listing frees
+                    # that subtree now, by reference counting, rather than leaving
+                    # parent <-> child cycles for the garbage collector.
+                    done.listed_dirs = done.file_names = None
+        visit = revisits.next(chain, state.links) if revisits is not None else None
 
-    def closes_midway(self, parent: Directory, target: Identity) -> bool:
-        """Whether plain descent below a link to ``target``, met in ``parent``, may come
-        back to a directory on the path: whether ``target`` is a real ancestor of the
-        target of a link higher on the path (the walk went down through that link and
-        comes back up through this one). Computed only for links met below links."""
-        node: Directory | None = parent
-        while node is not None:
-            if isinstance(node, _Entered) and node.kind != "mount" and target in self.real_ancestors(node):
-                return True
-            node = node.parent
-        return False
 
-    def real_ancestors(self, entered: Directory) -> set[Identity]:
-        """The identities of the real directories above the one ``entered`` leads to."""
-        found = self.real_ancestors_of.get(entered)
-        if found is None:
-            found = self.real_ancestors_of[entered] = {identity for identity, _ in _real_ancestors(entered.path)}
-        return found
+def names_in(path: str) -> tuple[list[str], set[str], dict[str, str]] | None:
+    """The names in one directory in listing order, those of them that are links (or
+    junctions) to directories, and those that are FIFOs, sockets or devices, with what
+    each is; None if it cannot be read.
 
-    def first_visit(self, child: Directory) -> bool:
-        return child.identity() not in self.seen
+    For a caller that matches names in a single directory and walks nothing below
+    it (a glob pattern whose last part alone has wildcards): no walk state is made
+    and no link is decided. A link to a directory among its matches is for ``walk``
+    to decide, as ever.
+    """
+    names: list[str] = []
+    links: set[str] = set()
+    specials: dict[str, str] = {}
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                name = entry.name
+                names.append(name)
+                try:
+                    if entry.is_file():
+                        continue
+                    if entry.is_dir():
+                        if entry.is_symlink() or (_JUNCTIONS and _is_junction(entry)):
+                            links.add(name)
+                        continue
+                except OSError:  # as in listing: not a directory
+                    pass
+                what = _special(entry)
+                if what is not None:
+                    specials[name] = what
+    except OSError:  # as os.walk: what cannot be listed contributes nothing
+        return None
+    return names, links, specials
 
-    def vet_link(self, parent: Directory, name: str, identity: Identity, kind: str) -> Directory | None:
-        """The directory to enter as ``name`` of ``parent`` (a link, a junction, a mount
-        point, or a plain subdirectory below one of those), if any."""
-        ancestor = self.looped_ancestor(parent, identity)
-        if ancestor is not None:
-            self.refuse(parent, name, kind, ancestor)
-            return None
-        path = _join(parent.path, name)
-        if kind == "plain":
-            return Directory(self, path, name, parent, identity, parent.outside, parent.via)
-        if kind == "mount":
-            return _Entered(self, path, name, parent, identity, parent.outside, "mount", True)
-        if self.mode == "never":
-            self.tell(path, "never", kind=kind)  # type: ignore[arg-type]  # "link" or "junction"
-            return None
-        outside = parent.outside
-        if self.boundary is not None and not outside and not _within(os.path.realpath(path), self.boundary):
-            outside = True
-            self.tell(path, "outside", self.boundary, self.follow_outside, kind=kind)  # type: ignore[arg-type]
-            if not self.follow_outside:
-                return None
-        check_below = self.closes_midway(parent, identity)
-        child = _Entered(self, path, name, parent, identity, outside, kind, check_below)  # type: ignore[arg-type]
-        if self.once:
-            first = self.seen.get(identity)
-            if first is not None:
-                self.tell(path, "repeat", first, kind=kind)  # type: ignore[arg-type]
-            else:
-                # Links wait until every real directory is walked, so that a
-                # directory reached both ways keeps its real path.
-                self.pending.setdefault(parent, []).append(child)
-            return None
-        return child
+
+# -- small helpers ---------------------------------------------------------------------------
 
 
 def _base(path: str) -> str:
@@ -719,6 +999,22 @@ def _readlink(path: str) -> str:
         return "?"
 
 
+def _target(path: str, kind: str) -> str:
+    """What a report shows a link or junction leads to; a mount point says nothing."""
+    return "" if kind == "mount" else _readlink(path)
+
+
+def _case_variant_listed(name: str, names: tuple[str, ...]) -> bool:
+    """Whether ``names`` holds ``name`` spelt with other cases (one pass, in C)."""
+    return bool(names) and f"\0{name.casefold()}\0" in "\0".join(("", *names, "")).casefold()
+
+
+def _identity(st: os.stat_result, path: str) -> Identity:
+    """A directory's identity; its resolved path where the file system gives every
+    file inode number 0 (some FUSE and network file systems), so that it stays unique."""
+    return (st.st_dev, st.st_ino) if st.st_ino else (st.st_dev, os.path.realpath(path))
+
+
 def _real_ancestors(path: str) -> Iterator[tuple[Identity, str]]:
     """The identity and path of each real directory above ``path``, nearest first."""
     real = os.path.realpath(path)
@@ -732,17 +1028,6 @@ def _real_ancestors(path: str) -> Iterator[tuple[Identity, str]]:
         except OSError:
             continue
         yield _identity(st, real), real
-
-
-def _target(path: str, kind: str) -> str:
-    """What a report shows a link or junction leads to; a mount point says nothing."""
-    return "" if kind == "mount" else _readlink(path)
-
-
-def _identity(st: os.stat_result, path: str) -> Identity:
-    """A directory's identity; its resolved path where the file system gives every
-    file inode number 0 (some FUSE and network file systems), so that it stays unique."""
-    return (st.st_dev, st.st_ino) if st.st_ino else (st.st_dev, os.path.realpath(path))
 
 
 def _is_junction(entry: os.DirEntry[str]) -> bool:
@@ -832,188 +1117,3 @@ def _mount_names() -> frozenset[str]:
         names.discard("")
         _MOUNT_NAMES = frozenset(names)
     return _MOUNT_NAMES
-
-
-def _case_variant_listed(name: str, names: tuple[str, ...]) -> bool:
-    """Whether ``names`` holds ``name`` spelt with other cases (one pass, in C)."""
-    return bool(names) and f"\0{name.casefold()}\0" in "\0".join(("", *names, "")).casefold()
-
-
-@functools.lru_cache(maxsize=32)
-def _real_boundary(path: str) -> str:
-    """``os.path.realpath(path)``, once per process and boundary: it costs a ``stat`` per
-    component of the path, and a build starts a walk per glob pattern, thousands of
-    them for a project with many packages."""
-    return os.path.realpath(path)
-
-
-def _within(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def walk(
-    top: str,
-    *,
-    links: LinkMode = "follow",
-    boundary: str | None = None,
-    follow_outside: bool = True,
-    report: Report | None = None,
-    keep_listings: bool = True,
-    vouch_for_files: bool = True,
-    unique: bool = False,
-) -> Iterator[Directory]:
-    """Walk ``top`` depth first, yielding each ``Directory`` before its children.
-
-    ``boundary``: a real path; a link that leads outside it is reported, and
-    followed only if ``follow_outside``. ``report`` receives every ``LinkReport``.
-    In ``once`` mode a directory reached through a link is yielded after the
-    whole real tree, as a second visit of its parent whose ``dirs`` holds only it
-    and whose ``files`` is empty.
-
-    ``keep_listings=False`` is for callers that never look back: the listing of a
-    directory is dropped as soon as everything below it is walked (it is read
-    again if asked for), so the walk holds only the directories on the current
-    path and their children, as ``os.walk`` does, instead of the whole tree.
-
-    ``vouch_for_files=False`` is for callers that never ask ``has_file``: each
-    directory is then listed by its plain path, one path component cheaper than
-    ``path/.``, and ``has_file`` asks ``stat`` as ``os.path.isfile`` does.
-
-    ``unique=True`` enters each directory once, the first time the walk meets it,
-    as distutils' ``findall`` does: a directory met again by another path is left
-    out silently (it is no loop), at a ``stat`` per directory.
-    """
-    top = os.fspath(top)
-    if not top:  # as os.walk(""): nothing to list
-        return
-    state = _Walk(
-        top,
-        links,
-        _real_boundary(boundary) if boundary is not None else None,
-        follow_outside,
-        report or _ignore,
-        vouch_for_files,
-        unique and links != "once",  # once: each directory is entered once already
-    )
-    root = Directory(state, top, os.path.basename(top), None)
-    if state.unique:
-        # Every directory is checked (the root is everyone's ``via``), and one entered
-        # before is left out when it is listed for its visit (``scan_unique``).
-        root.via = root
-        state.scan = state.scan_unique  # type: ignore[method-assign]  # this walk's alone
-    if links == "once":
-        try:
-            state.seen[root.identity()] = top
-        except OSError:
-            return
-    if not state.scan(root):
-        return
-    # The descent is written out here rather than delegated to a helper generator:
-    # every directory then crosses one generator frame instead of two.
-    # ``_Walk.push`` and ``_Walk.pop`` are inlined for the common case of a
-    # directory whose identity nobody asked for: it is not among the chain's known
-    # identities, so a plain list ``append`` and ``pop`` put it on and take it off.
-    chain = state.chain
-    once = state.once
-    visit: Directory | None = root
-    while visit is not None:
-        state.push(visit)
-        yield visit
-        if visit._links is not None:
-            state.vet(visit)
-        if once:
-            state.enter(visit)
-        stack = [iter(visit.dirs)]
-        while stack:
-            for child in stack[-1]:
-                if child._dirs is None:
-                    state.scan(child)
-                if child._files is None:  # unreadable: left out, as os.walk does
-                    continue
-                if child._identity is None:
-                    chain.append(child)
-                else:
-                    state.push(child)
-                yield child
-                # Its links are decided now, unless the caller read ``dirs`` (which
-                # decides them) or pruned it unseen with ``prune``.
-                if child._links is not None:
-                    state.vet(child)
-                if once:
-                    state.enter(child)
-                if child._dirs:
-                    stack.append(iter(child._dirs))
-                    break
-                # Nothing below: done with ``child`` here, without a turn of the stack.
-                if child._identity is None:
-                    chain.pop()
-                else:
-                    state.pop()
-                if not keep_listings:
-                    child._dirs = child._files = None
-            else:
-                stack.pop()
-                done = chain.pop() if chain[-1]._identity is None else state.pop()
-                if not keep_listings:
-                    # Everything below ``done`` is walked: dropping its listing frees
-                    # that subtree now, by reference counting, rather than leaving
-                    # parent <-> child cycles for the garbage collector.
-                    done._dirs = done._files = None
-        visit = _next_revisit(state) if once else None
-
-
-def names_in(path: str) -> tuple[list[str], set[str], dict[str, str]] | None:
-    """The names in one directory in listing order, those of them that are links (or
-    junctions) to directories, and those that are FIFOs, sockets or devices, with what
-    each is; None if it cannot be read.
-
-    For a caller that matches names in a single directory and walks nothing below
-    it (a glob pattern whose last part alone has wildcards): no walk state is made
-    and no link is decided. A link to a directory among its matches is for ``walk``
-    to decide, as ever.
-    """
-    names: list[str] = []
-    links: set[str] = set()
-    specials: dict[str, str] = {}
-    try:
-        with os.scandir(path) as entries:
-            for entry in entries:
-                name = entry.name
-                names.append(name)
-                try:
-                    if entry.is_file():
-                        continue
-                    if entry.is_dir():
-                        if entry.is_symlink() or (_JUNCTIONS and _is_junction(entry)):
-                            links.add(name)
-                        continue
-                except OSError:  # as in scan: not a directory
-                    pass
-                what = _special(entry)
-                if what is not None:
-                    specials[name] = what
-    except OSError:  # as os.walk: what cannot be listed contributes nothing
-        return None
-    return names, links, specials
-
-
-def _next_revisit(state: _Walk) -> Directory | None:
-    """(``once``) The next link left for last, as a second visit of its parent."""
-    deferred = state.deferred
-    while deferred:
-        link = deferred.popleft()
-        identity = link.identity()
-        first = state.seen.get(identity)
-        if first is not None:
-            state.tell(link.path, "repeat", first, kind=link.kind if isinstance(link, _Entered) else "link")
-            continue
-        state.seen[identity] = link.path
-        parent = link.parent
-        assert parent is not None
-        revisit = Directory(state, parent.path, parent.name, parent.parent, parent._identity, parent.outside)
-        revisit.via = parent.via
-        revisit._dirs, revisit._files = [link], ()
-        revisit._not_files = revisit._links = None
-        state.reset_chain(parent.parent)
-        return revisit
-    return None

@@ -17,8 +17,8 @@ from typing import Any, Callable
 
 from setuptools import build_meta as _setuptools_backend
 
-from ._config import ConfigError
-from ._plugin import activate, explained
+from ._errors import ConfigError, failures_named
+from ._plugin import activate
 
 __all__ = [
     name
@@ -40,7 +40,7 @@ def _protected(hook: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(hook)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            with explained():
+            with failures_named("its setuptools hook"):
                 activate()
         except ConfigError as error:
             # As setuptools' setup() does with its own errors: one line, no traceback.
