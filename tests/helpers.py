@@ -7,6 +7,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Union
@@ -186,6 +188,24 @@ def offline_env(wheelhouse: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def wheel_names(wheel: Path) -> list[str]:
+    """The files of a wheel, sorted, its RECORD aside (it holds hashes)."""
+    with zipfile.ZipFile(wheel) as archive:
+        return sorted(name for name in archive.namelist() if not name.endswith("/RECORD"))
+
+
+def sdist_names(sdist: Path) -> list[str]:
+    """The files of an sdist, sorted, without its top directory."""
+    with tarfile.open(sdist) as archive:
+        return sorted(member.name.split("/", 1)[-1] for member in archive.getmembers() if member.isfile())
+
+
+def wheel_packages(wheel: Path) -> list[str]:
+    """The packages of a wheel: the directories that hold an ``__init__.py``."""
+    names = wheel_names(wheel)
+    return sorted({name.rsplit("/", 1)[0].replace("/", ".") for name in names if name.endswith("/__init__.py")})
 
 
 def copy_example(name: str, dest: Path) -> Path:

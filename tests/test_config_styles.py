@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import subprocess
 import venv
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from _checks import LOOP_NAMED, check_every_hook
 from _envs import Envs
 from _pep517 import call_hook
 from _style_projects import PACKAGES, STYLES, Style
-from helpers import make_tree, offline_env, run
+from helpers import make_tree, offline_env, run, wheel_packages
 
 pytestmark = pytest.mark.frontend
 pytest_plugins = ["_fixtures"]  # uv, safe_wheel and envs
@@ -71,12 +70,6 @@ def _named(output: str) -> list[str]:
 # -- real frontends ---------------------------------------------------------------------
 
 
-def _wheel_packages(wheel: Path) -> list[str]:
-    with zipfile.ZipFile(wheel) as archive:
-        names = archive.namelist()
-    return sorted({name.rsplit("/", 1)[0].replace("/", ".") for name in names if name.endswith("/__init__.py")})
-
-
 def _one_wheel(out: Path) -> Path:
     (wheel,) = out.glob("*.whl")
     return wheel
@@ -97,13 +90,13 @@ def _imports_through_the_source_tree(python: Path, cwd: Path) -> None:
 def _pip_wheel(project: Path, tmp: Path, tools: Path, env: dict[str, str]) -> None:
     out = tmp / "out"
     run([tools / "bin/python", "-m", "pip", "wheel", "--no-deps", "-w", out, project], env=env, timeout=BUILD_TIMEOUT)
-    assert _wheel_packages(_one_wheel(out)) == PACKAGES
+    assert wheel_packages(_one_wheel(out)) == PACKAGES
 
 
 def _python_m_build(project: Path, tmp: Path, tools: Path, env: dict[str, str]) -> None:
     out = tmp / "out"
     run([tools / "bin/python", "-m", "build", "--outdir", out, project], env=env, timeout=BUILD_TIMEOUT)
-    assert _wheel_packages(_one_wheel(out)) == PACKAGES  # built from the sdist
+    assert wheel_packages(_one_wheel(out)) == PACKAGES  # built from the sdist
     assert len(list(out.glob("*.tar.gz"))) == 1
 
 
@@ -111,7 +104,7 @@ def _uv_build(project: Path, tmp: Path, tools: Path, env: dict[str, str]) -> Non
     out = tmp / "out"
     command = [tools / "bin/uv", "build", "--no-index", "--python", tools / "bin/python", "--out-dir", out, project]
     run(command, env=env, timeout=BUILD_TIMEOUT)
-    assert _wheel_packages(_one_wheel(out)) == PACKAGES
+    assert wheel_packages(_one_wheel(out)) == PACKAGES
 
 
 def _pip_install_editable(project: Path, tmp: Path, tools: Path, env: dict[str, str]) -> None:

@@ -7,34 +7,17 @@ without its looping links; stock setuptools on the looping tree must hang.
 from __future__ import annotations
 
 import subprocess
-import tarfile
 import venv
-import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import copy_example, offline_env, run
+from helpers import copy_example, offline_env, run, sdist_names, wheel_names, wheel_packages
 
 pytestmark = pytest.mark.frontend
 
 PACKAGES = ["repo_name", "repo_name.sub1", "repo_name.sub2"]
 BUILD_TIMEOUT = 240
 HANG_TIMEOUT = 20
-
-
-def wheel_names(wheel: Path) -> list[str]:
-    with zipfile.ZipFile(wheel) as archive:
-        return sorted(name for name in archive.namelist() if not name.endswith("/RECORD"))
-
-
-def sdist_names(sdist: Path) -> list[str]:
-    with tarfile.open(sdist) as archive:
-        return sorted(member.name.split("/", 1)[-1] for member in archive.getmembers() if member.isfile())
-
-
-def wheel_packages(wheel: Path) -> list[str]:
-    names = wheel_names(wheel)
-    return sorted({name.rsplit("/", 1)[0].replace("/", ".") for name in names if name.endswith("/__init__.py")})
 
 
 def stock_project(tmp_path: Path, *, with_links: bool) -> Path:

@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safe_find import _finders, walk
-from safe_find._walk import LinkMode
 from safe_find._finders import INIT, _Search, _take_children, is_package, list_packages, name_filter
+from safe_find._walk import LinkMode
 
 # -- _take_children's include/exclude test is _Search.accepts ------------------------------
 
