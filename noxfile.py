@@ -1,8 +1,11 @@
 """Development sessions: `python3 tools/run.py SESSION` runs them with nothing but python3.
 
-- tests: the default suite (what CI runs).
+- tests: the default suite (what CI runs first).
 - demo: build the looping example with safe-find, then show stock setuptools hang.
-- lint: ruff and mypy --strict.
+- lint: ruff, mypy --strict; check-jsonschema and zizmor on the CI workflow.
+- docs: the documentation site, built with warnings as errors.
+
+docs/contributing.md lists them all, and what CI runs.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ nox.options.error_on_missing_interpreters = True
 
 DEFAULT_PYTHON = "3.11"
 OTHER_PYTHONS = ["3.9", "3.10", "3.12", "3.13"]
-TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-xdist>=3", "validate-pyproject>=0.16"]
+TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-xdist>=3", "validate-pyproject>=0.16", "build"]
 
 
 @nox.session(python=DEFAULT_PYTHON)
@@ -49,10 +52,31 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=DEFAULT_PYTHON)
 def lint(session: nox.Session) -> None:
-    session.install("ruff==0.17.6", "mypy==2.4.1", "setuptools==84.2.1", "packaging", "tomli", "types-setuptools")
-    session.run("ruff", "check", "src", "tests", "tools", "benchmarks", "noxfile.py")
+    """ruff and mypy --strict on the code; on the CI workflow, check-jsonschema (GitHub's
+    workflow schema, as its vendored copy has it) and zizmor (offline: the audits that
+    need no network)."""
+    session.install(
+        "ruff==0.17.6",
+        "mypy==2.4.1",
+        "setuptools==84.2.1",
+        "packaging",
+        "tomli",
+        "types-setuptools",
+        "check-jsonschema==0.39.0",
+        "zizmor==1.33.1",
+    )
+    session.run("ruff", "check", "src", "tests", "tools", "benchmarks", "noxfile.py", "setup.py")
     session.run("ruff", "format", "--check", "src")
     session.run("mypy")
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", ".github/workflows/ci.yml")
+    session.run("zizmor", "--offline", ".github/workflows/ci.yml")
+
+
+@nox.session(python=DEFAULT_PYTHON)
+def docs(session: nox.Session) -> None:
+    """The documentation (docs/, MkDocs), with warnings as errors, into build/site/."""
+    session.install("mkdocs==1.6.1")
+    session.run("mkdocs", "build", "--strict")
 
 
 SETUPTOOLS_SUITE = ["--release", "84.2.1", "--release", "61.3.1@python3.9"]

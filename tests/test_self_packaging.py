@@ -52,6 +52,7 @@ def test_wheel_and_sdist_contents(tmp_path: Path, wheelhouse: Path, frontend_ven
         members = archive.getmembers()
     assert not [m.name for m in members if m.issym() or m.islnk()], "no link may ship in the sdist"
     top = {m.name.split("/", 2)[1] for m in members if m.name.count("/") >= 1}
-    assert {"src", "tests", "examples", "README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml", "setup.py"} <= top
+    expected = {"src", "tests", "examples", "docs", "README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml"}
+    assert expected | {"setup.py", "mkdocs.yml"} <= top
     assert any(m.name.endswith("/src/safe_find.pth") for m in members)
     assert not {".git", ".nox", "build", "dist"} & top
