@@ -24,6 +24,7 @@ BLOCK = re.compile(r"^```console\n(.*?)^```", re.MULTILINE | re.DOTALL)
 CI = (REPO / ".ci" / "run").read_text()
 SHOWN_ROOT = "/home/me/safe-find"  # where the pages say the checkout is
 
+SUITE_84 = "python3 tools/run.py setuptools-suite -- --release 84.2.1"
 # Each development command the pages show, and what runs it: a line of .ci/run, or a
 # test (file::name) that runs the session's own script.
 COVERED = {
@@ -31,9 +32,9 @@ COVERED = {
     "python3 tools/run.py tests-pythons": 'python3 tools/run.py tests-pythons -- -m "not frontend"',
     "python3 tools/run.py lint": "python3 tools/run.py lint",
     "python3 tools/run.py docs": "python3 tools/run.py docs",
-    "python3 tools/run.py setuptools-suite -- --release 84.2.1": "python3 tools/run.py setuptools-suite -- --release 84.2.1",
+    SUITE_84: SUITE_84,
     # 84.2.1 as above; 61.3.1 takes half an hour, by hand (docs/compatibility.md says so).
-    "python3 tools/run.py setuptools-suite": "python3 tools/run.py setuptools-suite -- --release 84.2.1",
+    "python3 tools/run.py setuptools-suite": SUITE_84,
     "python3 tools/run.py demo": "tests/test_docs.py::test_the_demo_builds_the_looping_example_and_shows_stock_hang",
     "python3 tools/run.py bench": "tests/test_bench.py::test_benchmark_quick_run",
     # The default suite runs the matrix's floor cell (setuptools 61.3.1 on Python 3.9).

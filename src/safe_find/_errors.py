@@ -1,9 +1,10 @@
 """Every error safe-find raises, and the one place that names safe-find's own failures.
 
 Each class carries what it complains about as attributes, and its message says what
-to do next. All of them are exported by ``safe_find``. The walks and the hooks run
-inside ``failures_named``: a ``SafeFindError`` leaves as it is, any other exception
-becomes an ``InternalError`` that names safe-find and the way to build without it.
+to do next. All of them are exported by ``safe_find``. What the walks and the hooks
+raise goes through ``failure_of_safe_find``: a ``SafeFindError`` leaves as it is, any
+other exception becomes an ``InternalError`` that names safe-find and the way to build
+without it.
 """
 
 from __future__ import annotations
@@ -114,19 +115,29 @@ class CheckError(SafeFindError):
         super().__init__(f"{path}: {problem}")
 
 
+def failure_of_safe_find(where: str, exc: Exception, theirs: Sequence[BaseException] = ()) -> InternalError | None:
+    """The ``InternalError`` for ``exc``, raised in safe-find's own work in ``where``; None
+    when ``exc`` is a ``SafeFindError`` or one of ``theirs`` (raised by the project's own
+    code, called from there), which leave as they are.
+
+    The one rule, used by ``failures_named`` and by the walks (which run it in their
+    own ``except``: a context manager per walk costs a build thousands of them)."""
+    if isinstance(exc, SafeFindError) or any(exc is raised for raised in theirs):
+        return None
+    return InternalError(where, exc)
+
+
 @contextlib.contextmanager
-def failures_named(where: str, theirs: Sequence[BaseException] = ()) -> Iterator[None]:
-    """Around safe-find's own work: what it raises that is not a ``SafeFindError``, nor
-    one of ``theirs`` (raised by the project's own code called from there), is a failure
-    of safe-find, and leaves as an ``InternalError`` naming ``where``."""
+def failures_named(where: str) -> Iterator[None]:
+    """Around safe-find's own work: a failure of safe-find leaves as an ``InternalError``
+    naming ``where`` (see ``failure_of_safe_find``)."""
     try:
         yield
-    except SafeFindError:
-        raise
     except Exception as exc:
-        if any(exc is raised for raised in theirs):
+        error = failure_of_safe_find(where, exc)
+        if error is None:
             raise
-        raise InternalError(where, exc) from exc
+        raise error from exc
 
 
 # -- words for messages -------------------------------------------------------------------

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Callable
 
 from ._config import Settings
-from ._errors import failures_named
+from ._errors import failure_of_safe_find
 from ._report import Diagnostics, log
 from ._startup import after_import
 
@@ -60,8 +60,12 @@ class Runtime:
         """Run one protected walk: fatal links stop it, our own failures are named, and
         what the project's own code raised in it (see ``foreign``) leaves untouched."""
         try:
-            with failures_named(walk, self._foreign):
-                result = run()
+            result = run()
+        except Exception as exc:
+            error = failure_of_safe_find(walk, exc, self._foreign)
+            if error is None:
+                raise
+            raise error from exc
         finally:
             self._foreign.clear()
         self.diagnostics.raise_fatal(walk)

@@ -63,10 +63,12 @@ project."""
 
 # (st_dev, st_ino); (st_dev, resolved path) where the file system has no inode numbers.
 Identity = tuple[int, Union[int, str]]
+# What leads into a subdirectory ``_list_directory`` notes: a ``LinkKind``, or "plain"
+# for a plain subdirectory where a cycle may close.
+_NotedKind = Literal["link", "junction", "mount", "plain"]
 # A subdirectory ``_list_directory`` leaves for ``_Links.decide``: how many directories
-# precede it in the listing, its name, its identity, and what leads there: a
-# ``LinkKind``, or "plain" for a plain subdirectory where a cycle may close.
-_Noted = tuple[int, str, Identity, str]
+# precede it in the listing, its name, its identity, and what leads there.
+_Noted = tuple[int, str, Identity, _NotedKind]
 
 _JUNCTIONS = sys.platform == "win32"  # os.walk enters junctions even with followlinks=False
 _IO_REPARSE_TAG_MOUNT_POINT = 0xA0000003  # stat.IO_REPARSE_TAG_MOUNT_POINT, which typeshed has on Windows only
@@ -506,6 +508,7 @@ def _list_directory(walk: _Walk, directory: Directory) -> bool:
     outside = directory.outside
     check_all = directory.via is not None
     watched = walk.watched
+    kind: _NotedKind
     try:
         for entry in listing:
             try:
@@ -666,7 +669,7 @@ class _Links:
         if len(kept) != len(listed):
             directory.listed_dirs = kept
 
-    def enter(self, parent: Directory, name: str, identity: Identity, kind: str) -> Directory | None:
+    def enter(self, parent: Directory, name: str, identity: Identity, kind: _NotedKind) -> Directory | None:
         """The directory to enter as ``name`` of ``parent`` (a link, a junction, a mount
         point, or a plain subdirectory where a cycle may close), if any."""
         ancestor = self.chain.ancestor_of(parent, identity)
@@ -680,16 +683,16 @@ class _Links:
         if kind == "mount":
             return _Entered(walk, path, name, parent, identity, parent.outside, "mount", True)
         if self.mode == "never":
-            self.report_link(path, "never", kind=kind)  # type: ignore[arg-type]  # "link" or "junction"
+            self.report_link(path, "never", kind=kind)
             return None
         outside = parent.outside
         if self.boundary is not None and not outside and not within(os.path.realpath(path), self.boundary):
             outside = True
-            self.report_link(path, "outside", self.boundary, self.follow_outside, kind=kind)  # type: ignore[arg-type]
+            self.report_link(path, "outside", self.boundary, self.follow_outside, kind=kind)
             if not self.follow_outside:
                 return None
         check_below = self.closes_midway(parent, identity)
-        child = _Entered(walk, path, name, parent, identity, outside, kind, check_below)  # type: ignore[arg-type]
+        child = _Entered(walk, path, name, parent, identity, outside, kind, check_below)
         if self.revisits is not None:
             self.revisits.walk_last(parent, child)
             return None
@@ -714,7 +717,7 @@ class _Links:
         if self.report is not _ignore:
             self.report(LinkReport(link, _target(link, kind), reason, other, followed, kind=kind))
 
-    def refuse(self, parent: Directory, name: str, kind: str, ancestor: str) -> None:
+    def refuse(self, parent: Directory, name: str, kind: _NotedKind, ancestor: str) -> None:
         """Report the directory ``name`` of ``parent``, not entered: it is ``ancestor``.
 
         A link, junction or mount point is reported as itself; a plain subdirectory
@@ -725,7 +728,7 @@ class _Links:
             return
         path = _join(parent.path, name)
         if kind != "plain":
-            self.report_link(path, "loop", ancestor, kind=kind)  # type: ignore[arg-type]  # a LinkKind
+            self.report_link(path, "loop", ancestor, kind=kind)
             return
         through = parent.via
         if not isinstance(through, _Entered):
