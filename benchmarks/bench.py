@@ -351,6 +351,32 @@ def bench_builds(base: str, packages: int, repeat: int) -> tuple[Series, Series,
     return series, Series(cpu), notes
 
 
+def build_instructions(base: str) -> dict[str, int]:
+    """The user-space instructions of one build_wheel without and one with safe-find, as
+    valgrind's callgrind counts them, with a fixed hash seed: the same count every run,
+    whatever else the machine does, where the times of a shared machine vary by more than
+    the 2 % the target allows. (System calls are not counted; safe-find adds few.)
+    Runs after ``bench_builds``, in its environments and project."""
+    plain = [os.path.join(base, "env-setuptools")]
+    overlay = [os.path.join(base, "env-safe-find"), *plain]
+    project = os.path.join(base, "project")
+    out = os.path.join(base, "wheel")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    env["PYTHONHASHSEED"] = "0"  # -I would ignore it: -S -s keep the path as bare
+    counts = {}
+    for label, path in (("without", plain), ("with", overlay)):
+        _clean(project)
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(out)
+        command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-S", "-s"]
+        result = subprocess.run(
+            [*command, "-c", DRIVER, json.dumps(path), project, out], capture_output=True, text=True, env=env
+        )
+        (line,) = [line for line in result.stderr.splitlines() if "Collected :" in line]
+        counts[label] = int(line.split()[-1])
+    return counts
+
+
 def bench_hook(base: str, overlay: list[str], repeat: int) -> tuple[Series, list[str]]:
     """Import safe-find and run its hook in fresh processes, after setuptools.build_meta.
 
@@ -529,6 +555,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="rounds per discovery measurement (median of them)")
     parser.add_argument("--no-build", action="store_true", help="skip the build_wheel and hook measurements")
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions of one build with and one without safe-find (needs valgrind; "
+        "about 5 minutes at full size)",
+    )
     parser.add_argument("--dir", help="where to make the trees (default: the system's temporary directory)")
     parser.add_argument(
         "--build-dir",
@@ -607,6 +639,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["build"] = builds.times
             results["build_cpu"] = cpu.times
             build = os.path.join(build_base, "build")
+            if args.instructions:
+                counts = build_instructions(build)
+                print(
+                    f"instructions (callgrind): without safe-find {counts['without'] / 1e6:,.1f} M, "
+                    f"with {counts['with'] / 1e6:,.1f} M, with/without {counts['with'] / counts['without']:.4f}",
+                    flush=True,
+                )
+                results["build_instructions"] = counts
             overlay = [os.path.join(build, "env-safe-find"), os.path.join(build, "env-setuptools")]
             hook, modules = bench_hook(build, overlay, sizes.hook_repeat)
             print(
@@ -654,6 +694,10 @@ def target_rows(
         ),
         row("looping tree, safe-find / same tree without links", 1.5, loops.ratio("loops", "no-links")),
     ]
+    counts = results.get("build_instructions")
+    if isinstance(counts, dict):
+        ratio = counts["with"] / counts["without"]
+        table.append(row("whole build_wheel, with safe-find / without (instructions)", 1.02, ratio, "", 4))
     build = results.get("build_cpu")
     if isinstance(build, dict) and build.get("with"):
         builds = Series(build)

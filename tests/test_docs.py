@@ -36,7 +36,9 @@ COVERED = {
     # 84.2.1 as above; 61.3.1 takes half an hour, by hand (docs/compatibility.md says so).
     "python3 tools/run.py setuptools-suite": SUITE_84,
     "python3 tools/run.py demo": "tests/test_docs.py::test_the_demo_builds_the_looping_example_and_shows_stock_hang",
+    # The benchmark at its tiny size (--quick), with --instructions where valgrind is.
     "python3 tools/run.py bench": "tests/test_bench.py::test_benchmark_quick_run",
+    "python3 tools/run.py bench -- --quick": "tests/test_bench.py::test_benchmark_quick_run",
     # The default suite runs the matrix's floor cell (setuptools 61.3.1 on Python 3.9).
     "python3 tools/run.py matrix": "tests/test_matrix.py::test_configuration_style_on_release",
 }
