@@ -37,6 +37,14 @@ def _current(target: Any) -> tuple[Any, ...]:
     return tuple(vars(holder).get(name) for name in names)
 
 
+def _ours(value: Any) -> bool:
+    """Whether ``value`` is one of safe-find's replacements. (Its start-up hook may have put
+    them in place when setuptools was first imported, before this plugin ran.)"""
+    function = getattr(value, "__func__", value)  # a classmethod's function
+    code = getattr(function, "__code__", None)  # not __module__: functools.wraps copies the original's
+    return code is not None and f"{os.sep}safe_find{os.sep}" in code.co_filename
+
+
 def pytest_configure(config: pytest.Config) -> None:
     mode = os.environ.get(MODE)
     state: dict[str, Any] = {"mode": mode, "protected": [], "unprotected": []}
@@ -51,12 +59,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from safe_find import Settings
         from safe_find._patches import TARGETS, install
 
-        before = {target.dotted: _current(target) for target in TARGETS}
         install(Settings())
         for target in TARGETS:
-            pairs = zip(_current(target), before[target.dotted])
-            changed = any(now is not None and now is not then for now, then in pairs)
-            state["protected" if changed else "unprotected"].append(f"{target.walk} ({target.dotted})")
+            protected = any(_ours(now) for now in _current(target))
+            state["protected" if protected else "unprotected"].append(f"{target.walk} ({target.dotted})")
         _header.append(f"safe-find: installed for the session; protected: {'; '.join(state['protected']) or 'nothing'}")
     else:
         raise pytest.UsageError(f"{MODE} must be 'with' or 'without', not {mode!r}; run tools/setuptools_suite.py.")
