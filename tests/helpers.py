@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import venv
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -216,3 +217,14 @@ def copy_example(name: str, dest: Path) -> Path:
     if maker.exists():
         run([sys.executable, maker], timeout=60)
     return project
+
+
+def make_venv(path: Path, *, with_pip: bool) -> Path:
+    """A virtual environment's interpreter; one without pip is reached with ``--python``."""
+    venv.EnvBuilder(with_pip=with_pip).create(path)
+    return path / "bin" / "python"
+
+
+def printed_by(python: Path, code: str, cwd: Path) -> list[str]:
+    """The words ``code`` prints, run by ``python`` in ``cwd`` (away from the source tree)."""
+    return run([python, "-c", code], cwd=cwd, timeout=60).stdout.split()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import venv
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from _checks import LOOP_NAMED, check_every_hook
 from _envs import Envs
 from _pep517 import call_hook
 from _style_projects import PACKAGES, STYLES, Style
-from helpers import make_tree, offline_env, run, wheel_packages
+from helpers import make_tree, make_venv, offline_env, printed_by, run, wheel_packages
 
 pytestmark = pytest.mark.frontend
 pytest_plugins = ["_fixtures"]  # uv, safe_wheel and envs
@@ -75,16 +74,9 @@ def _one_wheel(out: Path) -> Path:
     return wheel
 
 
-def _bare_venv(path: Path) -> Path:
-    """A virtual environment without pip: installers reach it with ``--python``."""
-    venv.EnvBuilder(with_pip=False).create(path)
-    return path / "bin" / "python"
-
-
 def _imports_through_the_source_tree(python: Path, cwd: Path) -> None:
     code = "import mypkg.a, mypkg.b.mypkg.a as again; print(mypkg.a.NAME, again.__name__)"
-    result = run([python, "-c", code], cwd=cwd, timeout=60)
-    assert result.stdout.split() == ["a", "mypkg.b.mypkg.a"], result.stdout
+    assert printed_by(python, code, cwd) == ["a", "mypkg.b.mypkg.a"]
 
 
 def _pip_wheel(project: Path, tmp: Path, tools: Path, env: dict[str, str]) -> None:
@@ -108,14 +100,14 @@ def _uv_build(project: Path, tmp: Path, tools: Path, env: dict[str, str]) -> Non
 
 
 def _pip_install_editable(project: Path, tmp: Path, tools: Path, env: dict[str, str]) -> None:
-    python = _bare_venv(tmp / "venv")
+    python = make_venv(tmp / "venv", with_pip=False)
     command = [tools / "bin/python", "-m", "pip", "--python", python, "install", "--no-deps", "-e", project]
     run(command, env=env, timeout=BUILD_TIMEOUT)
     _imports_through_the_source_tree(python, tmp)
 
 
 def _uv_pip_install_editable(project: Path, tmp: Path, tools: Path, env: dict[str, str]) -> None:
-    python = _bare_venv(tmp / "venv")
+    python = make_venv(tmp / "venv", with_pip=False)
     command = [tools / "bin/uv", "pip", "install", "--no-index", "--python", python, "--no-deps", "-e", project]
     run(command, env=env, timeout=BUILD_TIMEOUT)
     _imports_through_the_source_tree(python, tmp)

@@ -7,11 +7,19 @@ without its looping links; stock setuptools on the looping tree must hang.
 from __future__ import annotations
 
 import subprocess
-import venv
 from pathlib import Path
 
 import pytest
-from helpers import copy_example, offline_env, run, sdist_names, wheel_names, wheel_packages
+from helpers import (
+    copy_example,
+    make_venv,
+    offline_env,
+    printed_by,
+    run,
+    sdist_names,
+    wheel_names,
+    wheel_packages,
+)
 
 pytestmark = pytest.mark.frontend
 
@@ -106,19 +114,13 @@ def test_uv_build(
     assert sdist_names(sdist) == reference["sdist"]
 
 
-def _fresh_venv(path: Path) -> Path:
-    venv.EnvBuilder(with_pip=True).create(path)
-    return path / "bin" / "python"
-
-
-def _imports_through_the_links(python: Path, tmp_path: Path) -> None:
-    check = "import repo_name.sub1.repo_name.sub2 as m, repo_name.sub2.test as t; print(m.__name__, t.NAME)"
-    result = run([python, "-c", check], cwd=tmp_path, timeout=60)
-    assert result.stdout.split() == ["repo_name.sub1.repo_name.sub2", "sub2"]
+def _imports_through_the_links(python: Path, cwd: Path) -> None:
+    code = "import repo_name.sub1.repo_name.sub2 as m, repo_name.sub2.test as t; print(m.__name__, t.NAME)"
+    assert printed_by(python, code, cwd) == ["repo_name.sub1.repo_name.sub2", "sub2"]
 
 
 def test_pip_install_editable(looping: Path, tmp_path: Path, wheelhouse: Path) -> None:
-    python = _fresh_venv(tmp_path / "venv")
+    python = make_venv(tmp_path / "venv", with_pip=True)
     run(
         [python, "-m", "pip", "install", "--no-deps", "-e", looping], env=offline_env(wheelhouse), timeout=BUILD_TIMEOUT
     )
@@ -126,7 +128,7 @@ def test_pip_install_editable(looping: Path, tmp_path: Path, wheelhouse: Path) -
 
 
 def test_uv_pip_install_editable(looping: Path, tmp_path: Path, wheelhouse: Path, frontend_venv: Path) -> None:
-    python = _fresh_venv(tmp_path / "venv")
+    python = make_venv(tmp_path / "venv", with_pip=True)
     run(
         [frontend_venv / "bin/uv", "pip", "install", "--no-index", "--python", python, "--no-deps", "-e", looping],
         env=offline_env(wheelhouse),
