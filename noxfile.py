@@ -66,7 +66,7 @@ def lint(session: nox.Session) -> None:
         "zizmor==1.33.1",
     )
     session.run("ruff", "check", "src", "tests", "tools", "benchmarks", "noxfile.py", "setup.py")
-    session.run("ruff", "format", "--check", "src")
+    session.run("ruff", "format", "--check", "src", "tests", "tools", "benchmarks", "noxfile.py", "setup.py")
     session.run("mypy")
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", ".github/workflows/ci.yml")
     session.run("zizmor", "--offline", ".github/workflows/ci.yml")

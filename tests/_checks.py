@@ -56,9 +56,7 @@ def check_every_hook(
     if not links:
         assert named == [], f"{name}: links no walk follows are named:\n" + "\n".join(logs)
     for link in links:
-        assert any(f"{link} -> " in line for line in named), (
-            f"{link} is not named in the log:\n" + "\n".join(logs)
-        )
+        assert any(f"{link} -> " in line for line in named), f"{link} is not named in the log:\n" + "\n".join(logs)
     return logs
 
 

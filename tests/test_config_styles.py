@@ -124,9 +124,7 @@ FRONTENDS = {
 
 @pytest.mark.parametrize("frontend", list(FRONTENDS))
 @pytest.mark.parametrize("name", sorted(STYLES))
-def test_frontend_finishes(
-    name: str, frontend: str, tmp_path: Path, wheelhouse: Path, frontend_venv: Path
-) -> None:
+def test_frontend_finishes(name: str, frontend: str, tmp_path: Path, wheelhouse: Path, frontend_venv: Path) -> None:
     style: Style = STYLES[name]
     project = make_tree(tmp_path / name, style.tree)
     FRONTENDS[frontend](project, tmp_path, frontend_venv, offline_env(wheelhouse))

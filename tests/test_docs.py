@@ -92,9 +92,7 @@ def test_every_other_block_prints_what_the_page_shows(page: Path, block: str, tm
     )
     bindir = Path(sys.executable).parent  # safe-find's console script, installed with it
     env = {"PATH": f"{bindir}:/usr/bin:/bin", "HOME": str(tmp_path)}
-    result = subprocess.run(
-        ["bash", "-c", script], cwd=checkout, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run(["bash", "-c", script], cwd=checkout, env=env, capture_output=True, text=True, timeout=120)
     printed = (result.stdout + result.stderr).replace(str(checkout), SHOWN_ROOT)
     assert sorted(printed.splitlines()) == sorted(block.splitlines()), f"{page.name}:\n{printed}"
 

@@ -22,6 +22,7 @@ from safe_find._walk import LinkMode
 
 # -- _take_children's include/exclude test is _Search.accepts ------------------------------
 
+
 class _Named:
     """What ``_take_children`` reads of a child: its name."""
 

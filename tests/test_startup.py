@@ -98,7 +98,7 @@ def test_a_bad_table_never_breaks_import_setuptools_and_stops_the_first_hook_in_
 
 def test_a_bad_table_stops_find_packages_in_setup_py_in_one_line(envs: Envs, tmp_path: Path) -> None:
     tree = {**STYLES["setup-py-find-packages"].tree}
-    tree["pyproject.toml"] = f"{tree['pyproject.toml']}\n[tool.safe-find]\nlinks = \"sometimes\"\n"
+    tree["pyproject.toml"] = f'{tree["pyproject.toml"]}\n[tool.safe-find]\nlinks = "sometimes"\n'
     project = make_tree(tmp_path / "project", tree)
     result = run([envs.safe, "-c", GET_REQUIRES], cwd=project, check=False, timeout=120)
     assert result.returncode == 1, result.stdout
@@ -112,7 +112,7 @@ def test_on_loop_error_stops_the_first_hook_naming_every_link(envs: Envs, tmp_pa
     project = _setup_cfg_project(tmp_path / "project", 'on-loop = "error"')
     result = run([envs.safe, "-c", GET_REQUIRES], cwd=project, check=False, timeout=120)
     assert result.returncode != 0, result.stdout
-    assert "safe-find stopped the build in package discovery: on-loop = \"error\"" in result.stdout
+    assert 'safe-find stopped the build in package discovery: on-loop = "error"' in result.stdout
     for link in STYLES["setup-cfg-find"].links:
         assert f"  {link} -> ..: not followed, it loops back to its ancestor mypkg" in result.stdout
 
@@ -128,9 +128,7 @@ def test_setuptools_imported_before_the_hook_is_patched_at_once(envs: Envs, tmp_
     assert run([envs.safe, "-S", "-c", code], cwd=tmp_path, timeout=60).stdout.split() == ["False"]
 
 
-def test_a_failure_at_setuptools_import_is_said_and_setuptools_imports_all_the_same(
-    envs: Envs, tmp_path: Path
-) -> None:
+def test_a_failure_at_setuptools_import_is_said_and_setuptools_imports_all_the_same(envs: Envs, tmp_path: Path) -> None:
     code = (
         f"import sys; sys.path.append({_purelib(envs)!r})\n"
         "import safe_find._plugin as plugin\n"
