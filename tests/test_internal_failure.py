@@ -11,11 +11,14 @@ the seams.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
+import setuptools
 from helpers import Link, make_tree, offline_env, run
 
+import safe_find
 from safe_find import ConfigError, InternalError, Settings, _patches, _plugin
 
 SWITCH_OFF = (
@@ -170,3 +173,32 @@ def test_guard_names_the_walk_and_the_cause() -> None:
     message = r"safe-find failed in package data: KeyError: 'lost'\. This is a bug"
     with pytest.raises(InternalError, match=message):
         runtime.guard("package data", broken)
+
+
+def _call_as_setuptools_does(target: _patches.Target, path: str) -> object:
+    """The walk ``target`` protects, given a path below ``path``, as its call site calls it."""
+    if target.walk == "package discovery":
+        return setuptools.find_packages(path)
+    module = importlib.import_module(target.module)
+    function = getattr(module, target.attribute, None) or getattr(module, target.fallback or "")
+    if "findall" in target.walk:
+        return list(function(path))
+    return list(function(f"{path}/*"))
+
+
+def _outcome(target: _patches.Target, path: str) -> tuple[str, str]:
+    """What the call gives: its result, or its exception's type and message."""
+    try:
+        return "returned", repr(_call_as_setuptools_does(target, path))
+    except Exception as exc:  # the outcome compared
+        return type(exc).__name__, str(exc)
+
+
+@pytest.mark.parametrize("target", _patches.TARGETS, ids=lambda target: target.walk)
+def test_a_path_no_system_call_takes_is_the_callers_error_as_without_safe_find(target: _patches.Target) -> None:
+    """A NUL byte in a path is the caller's mistake: what the call raises (or, for some
+    globs on older Pythons, returns) is stock's own, never "safe-find failed"."""
+    stock = _outcome(target, "src\0pkg")
+    with safe_find.patched():
+        ours = _outcome(target, "src\0pkg")
+    assert ours == stock

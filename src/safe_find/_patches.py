@@ -159,6 +159,16 @@ def _package_test(finder: Any, stock: dict[str, Any], runtime: Runtime) -> Calla
     return lambda directory, name: bool(theirs(directory.path, name))
 
 
+def _left_to_stock(path: Any) -> bool:
+    """Whether ``path`` is one no system call takes (not a path, or a path with a NUL
+    byte): the stock function gets it, and raises the error it raises without safe-find,
+    which names the caller's mistake rather than safe-find."""
+    try:
+        return "\0" in os.fsdecode(path)
+    except TypeError:
+        return True
+
+
 def _make_find_iter(original: Any) -> Any:
     from setuptools import discovery
 
@@ -171,7 +181,7 @@ def _make_find_iter(original: Any) -> Any:
         from ._finders import list_packages
 
         runtime = _active()
-        if runtime is None:  # uninstalled while a caller held the bound method
+        if runtime is None or _left_to_stock(where):  # None: uninstalled while a caller held the method
             yield from original.__get__(None, cls)(where, exclude, include)
             return
         exclude_test, prune = _name_test(exclude)
@@ -231,7 +241,13 @@ def _make_stdlib_glob(walk: str, leave_out_special: bool = False) -> Callable[[A
             include_hidden: bool = False,
         ) -> Any:
             runtime = _active()
-            if runtime is None or root_dir is not None or dir_fd is not None or not isinstance(pathname, str):
+            if (
+                runtime is None
+                or root_dir is not None
+                or dir_fd is not None
+                or not isinstance(pathname, str)
+                or "\0" in pathname
+            ):
                 extra = {"root_dir": root_dir, "dir_fd": dir_fd, "include_hidden": include_hidden}
                 return original(pathname, recursive=recursive, **{k: v for k, v in extra.items() if v})
             found: list[str] = runtime.guard(
@@ -261,7 +277,7 @@ def _make_setuptools_glob(original: Any) -> Any:
     @functools.wraps(original)
     def glob(pathname: Any, recursive: bool = False) -> Any:
         runtime = _active()
-        if runtime is None or not isinstance(pathname, str):
+        if runtime is None or not isinstance(pathname, str) or "\0" in pathname:
             return original(pathname, recursive)
         return runtime.guard(
             "MANIFEST.in patterns",
@@ -290,7 +306,7 @@ def _make_findall(walk: str) -> Callable[[Any], Any]:
         @functools.wraps(original)
         def findall(dir: Any = os.curdir) -> Any:
             runtime = _active()
-            if runtime is None:
+            if runtime is None or _left_to_stock(dir):
                 return original(dir)
             return runtime.guard(walk, lambda: _glob_module().findall(dir, options=runtime.options, unique=unique))
 
