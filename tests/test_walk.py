@@ -128,6 +128,17 @@ def test_once_mode_keeps_the_real_path_and_names_the_repeats(tmp_path: Path) -> 
     assert paths.count("z/inner") == 1
 
 
+def test_once_mode_does_not_enter_below_a_link_what_an_earlier_link_walked(tmp_path: Path) -> None:
+    """A link walked last leads to a directory not walked yet, whose plain subdirectory
+    an earlier link walked: that subdirectory is not entered a second time. (Links are
+    walked in the order their directories were: the root's ``m`` before ``c/l``.)"""
+    root = make_tree(tmp_path / "root", {"m": Link("../ext/b/y"), "c": {"l": Link("../../ext/b")}})
+    make_tree(tmp_path / "ext", {"b": {"y": {"f.txt": ""}}})
+    paths = [os.path.relpath(d.path, root) for d in walk(str(root), links="once")]
+    # A link walked last comes as a second visit of its parent: "." and "c" twice.
+    assert sorted(paths) == [".", ".", "c", "c", "c/l", "m"]
+
+
 def test_links_leaving_the_boundary_are_named_and_followed_or_skipped(tmp_path: Path) -> None:
     outside = make_tree(tmp_path / "outside", {"secret": {"key.txt": ""}})
     project = make_tree(tmp_path / "project", {"pkg": {"data": Link(str(outside))}})
