@@ -613,13 +613,15 @@ class _Links:
 
     def decide(self, directory: Directory) -> None:
         """Decide the noted subdirectories of a listed directory, at its visit: report
-        the ones not to enter, put the others in ``dirs`` at their place in the listing."""
+        the ones not to enter, put the others in ``dirs`` at their place in the listing.
+        With ``links = "once"``, links wait for later (``enter``), and directories
+        walked before are dropped (every directory is decided then: its noted list is
+        empty rather than None)."""
         noted = directory.undecided
         directory.undecided = None
-        if noted is None:
-            return
-        if self.revisits is not None:
-            self.decide_once(directory, noted)
+        if not noted:
+            if noted is not None:
+                self.drop_walked(directory)
             return
         listed = directory.listed_dirs
         assert listed is not None  # decided after listing
@@ -649,22 +651,15 @@ class _Links:
                     listed = directory.listed_dirs = []
                 listed.insert(position + inserted, child)
                 inserted += 1
+        if self.revisits is not None:
+            self.drop_walked(directory)
 
-    def decide_once(self, directory: Directory, noted: list[_Noted]) -> None:
-        """``decide`` with ``links = "once"``: links wait for later, and directories
-        entered before are dropped."""
+    def drop_walked(self, directory: Directory) -> None:
+        """``links = "once"``: the subdirectories whose directory was walked before are not entered."""
+        assert self.revisits is not None
+        seen = self.revisits.seen
         listed = directory.listed_dirs
         assert listed is not None  # decided after listing
-        assert self.revisits is not None
-        inserted = 0
-        for position, name, identity, kind in noted:
-            child = self.enter(directory, name, identity, kind)  # links: left for later
-            if child is not None:
-                if isinstance(listed, tuple):  # _NO_DIRS
-                    listed = directory.listed_dirs = []
-                listed.insert(position + inserted, child)
-                inserted += 1
-        seen = self.revisits.seen
         kept = [child for child in listed if child.identity() not in seen]
         if len(kept) != len(listed):
             directory.listed_dirs = kept
@@ -788,8 +783,9 @@ class _Revisits:
             self.seen[identity] = link.path
             parent = link.parent
             assert parent is not None
-            revisit = Directory(link._walk, parent.path, parent.name, parent.parent, parent._identity, parent.outside)
-            revisit.via = parent.via
+            revisit = Directory(
+                link._walk, parent.path, parent.name, parent.parent, parent._identity, parent.outside, parent.via
+            )
             revisit.listed_dirs, revisit.file_names = [link], ()
             revisit.non_regular_names = revisit.undecided = None
             chain.reset(parent.parent)
