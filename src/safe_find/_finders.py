@@ -122,14 +122,12 @@ class _Search:
     ``stops`` holds each ``p`` whose ``p*`` or ``p.*`` is excluded: stock prunes below it.
     """
 
-    __slots__ = ("ends", "include", "includes_all", "literals", "looks_like_package", "other", "starts", "stops")
+    __slots__ = ("excluded", "include", "includes_all", "looks_like_package", "stops")
 
     def __init__(
         self, exclude: NameTest, include: NameTest, looks_like_package: LooksLikePackage, prune: Iterable[str]
     ) -> None:
-        excluded = _as_filter(exclude)
-        self.literals, self.starts = excluded.literals, excluded.starts
-        self.ends, self.other = excluded.ends, excluded.other
+        self.excluded = _as_filter(exclude)
         self.include = include
         self.includes_all = _as_filter(include).everything
         self.looks_like_package = looks_like_package
@@ -138,12 +136,7 @@ class _Search:
 
     def accepts(self, package: str) -> bool:
         """``include(package) and not exclude(package)``: ``_take_children`` inlines it."""
-        return (self.includes_all or bool(self.include(package))) and not (
-            package in self.literals
-            or (bool(self.ends) and package.endswith(self.ends))
-            or (bool(self.starts) and package.startswith(self.starts))
-            or (self.other is not None and bool(self.other(package)))
-        )
+        return (self.includes_all or bool(self.include(package))) and not self.excluded(package)
 
 
 def _take_children(
@@ -165,7 +158,8 @@ def _take_children(
     """
     prefix = "" if package is None else package + "."
     stops, includes_all, include = search.stops, search.includes_all, search.include
-    literals, starts, ends, other = search.literals, search.starts, search.ends, search.other
+    excluded = search.excluded
+    literals, starts, ends, other = excluded.literals, excluded.starts, excluded.ends, excluded.other
     pruned: list[Directory] = []
     for child in children:
         name = child.name
