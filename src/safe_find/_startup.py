@@ -47,12 +47,9 @@ class AfterImport:
         if self not in sys.meta_path:
             sys.meta_path.insert(0, self)
 
-    def stop(self, name: "str | None" = None) -> None:
-        """Wait no longer for ``name`` (for anything, when None)."""
-        if name is None:
-            self.waiting.clear()
-        else:
-            self.waiting.pop(name, None)
+    def stop(self, name: str) -> None:
+        """Wait no longer for ``name``; leave ``sys.meta_path`` when nothing is left to wait for."""
+        self.waiting.pop(name, None)
         if not self.waiting and self in sys.meta_path:
             sys.meta_path.remove(self)
 
@@ -71,9 +68,8 @@ class AfterImport:
         return None
 
     def imported(self, module: "ModuleType") -> None:
-        callbacks = self.waiting.pop(module.__name__, ())
-        if not self.waiting:
-            self.stop()
+        callbacks = self.waiting.get(module.__name__, ())
+        self.stop(module.__name__)
         for callback in callbacks:
             callback(module)
 
