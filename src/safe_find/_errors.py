@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # reports arrive as objects: errors need not import the walk
     from ._walk import LinkReport
 
 TABLE = "tool.safe-find"
+IN_THE_HOOK = "its setuptools hook"
+"""Where a failure in safe-find's setuptools hook (or backend wrapper) is said to be."""
 SWITCH_OFF = (
     "To build without safe-find, set `enabled = false` under [tool.safe-find] in pyproject.toml, "
     "or SAFE_FIND_DISABLE=1 in the environment, or remove it from [build-system] requires."

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import _patches
 from ._config import Settings, load_settings
-from ._errors import ConfigError, LinkError, failures_named
+from ._errors import IN_THE_HOOK, ConfigError, LinkError, failures_named
 from ._report import log
 from ._startup import DISABLE_VARIABLE, disabled_by_environment
 
@@ -61,7 +61,7 @@ def activate_for_working_directory() -> None:
 
 
 def _activate_named() -> None:
-    with failures_named("its setuptools hook"):
+    with failures_named(IN_THE_HOOK):
         activate()
 
 
@@ -108,7 +108,7 @@ def finalize_distribution_options(dist: Any) -> None:
     leaves as an ``InternalError`` (see ``failures_named``).
     """
     try:
-        with failures_named("its setuptools hook"):
+        with failures_named(IN_THE_HOOK):
             activate(getattr(dist, "src_root", None) or os.curdir)
     except ConfigError as error:
         from setuptools.errors import SetupError

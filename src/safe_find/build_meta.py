@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from setuptools import build_meta as _setuptools_backend
 
-from ._errors import ConfigError, failures_named
+from ._errors import IN_THE_HOOK, ConfigError, failures_named
 from ._plugin import activate
 
 __all__ = [
@@ -40,7 +40,7 @@ def _protected(hook: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(hook)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            with failures_named("its setuptools hook"):
+            with failures_named(IN_THE_HOOK):
                 activate()
         except ConfigError as error:
             # As setuptools' setup() does with its own errors: one line, no traceback.
