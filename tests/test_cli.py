@@ -51,7 +51,8 @@ def test_looping_project_text_report_and_exit_1(tmp_path: Path) -> None:
     assert code == 1, text
     assert text.splitlines() == [
         f"safe-find check {root}",
-        f'settings: links = "follow", on-loop = "warn", outside-links = "warn" ({root / "pyproject.toml"})',
+        'settings: links = "follow", on-loop = "warn", outside-links = "warn", on-fan-out = "error" '
+        f"({root / 'pyproject.toml'})",
         "link loops: 2",
         *LOOP_LINES,
         "links leaving the project: 0",
@@ -73,6 +74,7 @@ def test_looping_project_json_report(tmp_path: Path) -> None:
         "links": "follow",
         "on-loop": "warn",
         "outside-links": "warn",
+        "on-fan-out": "error",
         "source": str(root / "pyproject.toml"),
     }
     assert report["links"] == [
@@ -229,7 +231,8 @@ def test_misconfigured_project_exits_2_with_the_config_error(
     assert (code, text) == (2, "")
     assert capsys.readouterr().err == (
         f'safe-find: error: {root / "pyproject.toml"}: [tool.safe-find] has an unknown key "on_loop". '
-        'Did you mean "on-loop"? The keys are: enabled, links, on-loop, outside-links. Rename or remove it.\n'
+        'Did you mean "on-loop"? The keys are: enabled, links, on-loop, outside-links, on-fan-out. '
+        "Rename or remove it.\n"
     )
 
 

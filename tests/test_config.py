@@ -35,7 +35,13 @@ def test_every_allowed_value_of_every_key_is_read(key: str, value: Any) -> None:
 
 
 def test_defaults_are_the_first_choice_and_the_settings_defaults() -> None:
-    assert DEFAULTS == {"enabled": True, "links": "follow", "on-loop": "warn", "outside-links": "warn"}
+    assert DEFAULTS == {
+        "enabled": True,
+        "links": "follow",
+        "on-loop": "warn",
+        "outside-links": "warn",
+        "on-fan-out": "error",
+    }
     defaults = Settings()
     assert {key: getattr(defaults, key.replace("-", "_")) for key in CHOICES} == DEFAULTS
 
@@ -61,7 +67,10 @@ def test_invalid_toml_is_left_for_setuptools_to_report(tmp_path: Path) -> None:
 
 
 def test_describe_uses_the_words_of_the_table() -> None:
-    assert Settings(on_loop="error").describe() == 'links = "follow", on-loop = "error", outside-links = "warn"'
+    assert (
+        Settings(on_loop="error").describe()
+        == 'links = "follow", on-loop = "error", outside-links = "warn", on-fan-out = "error"'
+    )
 
 
 # -- errors --------------------------------------------------------------------------
@@ -76,11 +85,11 @@ def test_a_misspelt_key_names_the_file_lists_the_keys_and_suggests_the_close_one
         settings_from_table({key: "warn"}, FILE)
     error = caught.value
     assert (error.file, error.key, error.value, error.unknown_key) == (FILE, key, "warn", True)
-    assert error.allowed == ("enabled", "links", "on-loop", "outside-links")
+    assert error.allowed == ("enabled", "links", "on-loop", "outside-links", "on-fan-out")
     assert error.suggestion == suggestion
     assert str(error) == (
         f'{FILE}: [tool.safe-find] has an unknown key "{key}". Did you mean {suggestion}? '
-        "The keys are: enabled, links, on-loop, outside-links. Rename or remove it."
+        "The keys are: enabled, links, on-loop, outside-links, on-fan-out. Rename or remove it."
     )
 
 

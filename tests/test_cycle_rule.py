@@ -23,6 +23,7 @@ from setuptools import discovery
 
 import safe_find
 from safe_find import LinkReport, WalkOptions, find_namespace_packages, walk
+from safe_find import _filesystems as filesystems
 from safe_find import _walk as walk_module
 
 
@@ -242,7 +243,7 @@ def test_without_inode_numbers_the_resolved_path_identifies_a_directory(
     paths, reports = walked(root)
     assert sorted(paths) == [".", "pkg", "pkg/a", "pkg/alias", "pkg/b"]
     assert [(os.path.relpath(r.link, root), r.other) for r in reports] == [("pkg/a/back", str(root / "pkg"))]
-    assert walk_module._identity(no_inode(real_stat(root)), str(root)) == (real_stat(root).st_dev, str(root))
+    assert filesystems.identity_of(no_inode(real_stat(root)), str(root)) == (real_stat(root).st_dev, str(root))
 
 
 # -- bind mounts, in a user and mount namespace of their own ----------------------------------
@@ -289,10 +290,66 @@ def test_a_bind_mount_loop_is_not_entered_and_named_as_a_mount_point(tmp_path: P
     assert found["packages"] == ["a", "a.b"]
 
 
+def test_kernel_file_systems_mounted_in_a_project_are_named_and_not_entered(tmp_path: Path) -> None:
+    """/sys and /proc bound into a package, as a container's volume or a chroot has them."""
+    refused = _unshare()
+    if refused is not None:
+        pytest.skip(f"the kernel refuses a user and mount namespace: {refused}")
+    root = make_tree(tmp_path / "root", {"pkg": {"__init__.py": "", "sys": {}, "proc": {}, "sub": {"__init__.py": ""}}})
+    source = str(Path(safe_find.__file__).parent.parent)
+    script = (
+        f"mount --rbind /sys {root / 'pkg' / 'sys'} && mount --rbind /proc {root / 'pkg' / 'proc'} && "
+        f"exec {sys.executable} -c '{MOUNT_CHILD}' {root} '{json.dumps([source])}'"
+    )
+    result = run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script], timeout=120)
+    found = json.loads(result.stdout)
+    assert sorted(found["paths"]) == [".", "pkg", "pkg/sub"]
+    assert sorted(found["reports"]) == [
+        ["pkg/proc", "mount", f"{root}/pkg/proc (a mount point): a kernel file system (proc), not entered"],
+        ["pkg/sys", "mount", f"{root}/pkg/sys (a mount point): a kernel file system (sysfs), not entered"],
+    ]
+    assert found["packages"] == ["pkg", "pkg.sub"]
+
+
 def test_mount_points_are_read_from_the_mount_table_with_its_escapes() -> None:
-    assert walk_module._unescape_mount_point(b"/mnt/with\\040space\\011tab\\134back") == b"/mnt/with space\ttab\\back"
+    assert filesystems.unescape_mount_point(b"/mnt/with\\040space\\011tab\\134back") == b"/mnt/with space\ttab\\back"
     if os.path.exists("/proc/self/mountinfo"):
-        assert "proc" in walk_module._mount_names() or "sys" in walk_module._mount_names()
+        assert "proc" in filesystems.mounts().names or "sys" in filesystems.mounts().names
+
+
+MOUNTINFO = rb"""22 27 0:21 / /proc rw,relatime - proc proc rw
+23 27 0:22 / /sys rw,relatime - sysfs sysfs rw
+25 24 0:23 / /dev/shm rw,relatime shared:4 - tmpfs tmpfs rw
+27 1 254:0 / / rw,relatime - ext4 /dev/vda rw
+32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime shared:9 master:2 - cgroup cgroup rw,cpu
+47 27 254:0 /work /mnt/my\040work rw,relatime - ext4 /dev/vda rw
+50 27 0:45 / /mnt/debug rw - debugfs none rw
+"""
+
+
+def test_the_mount_table_gives_the_kernel_file_systems_by_device() -> None:
+    mounts = filesystems.parse_mountinfo(MOUNTINFO)
+    assert mounts.names == {"proc", "sys", "shm", "cpu", "my work", "debug"}
+    assert dict(mounts.kernel) == {
+        os.makedev(0, 21): "proc",
+        os.makedev(0, 22): "sysfs",
+        os.makedev(0, 29): "cgroup",
+        os.makedev(0, 45): "debugfs",
+    }
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/mountinfo"), reason="Linux: a kernel file system at /proc")
+def test_a_link_into_a_kernel_file_system_is_named_and_not_followed(tmp_path: Path) -> None:
+    kernel = filesystems.mounts().kernel
+    targets = [path for path in ("/proc", "/sys") if os.path.isdir(path) and os.stat(path).st_dev in kernel]
+    if not targets:
+        pytest.skip(f"neither /proc nor /sys is a kernel file system here: {dict(kernel)}")
+    target = targets[0]
+    root = make_tree(tmp_path / "root", {"pkg": {"__init__.py": "", "k": Link(target), "sub": {"__init__.py": ""}}})
+    paths, reports = walked(root)
+    assert sorted(paths) == [".", "pkg", "pkg/sub"]
+    kind = kernel[os.stat(target).st_dev]
+    assert [r.describe() for r in reports] == [f"{root}/pkg/k -> {target}: a kernel file system ({kind}), not followed"]
 
 
 # -- code that is not safe-find's, inside a protected walk ------------------------------------

@@ -18,6 +18,8 @@ WHEEL = {
     "safe_find/_cli.py",
     "safe_find/_config.py",
     "safe_find/_errors.py",
+    "safe_find/_fanout.py",
+    "safe_find/_filesystems.py",
     "safe_find/_finders.py",
     "safe_find/_glob.py",
     "safe_find/_paths.py",

@@ -10,7 +10,8 @@ same walks, and what they report, for direct use.
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the same names, imported on first use by __getattr__ below
     from ._config import Settings, load_settings
-    from ._errors import CheckError, ConfigError, InternalError, LinkError, SafeFindError
+    from ._errors import CheckError, ConfigError, FanOutError, InternalError, LinkError, SafeFindError
+    from ._fanout import FanOutReport
     from ._finders import find_namespace_packages, find_packages
     from ._glob import findall, glob, iglob
     from ._patches import patched
@@ -22,6 +23,8 @@ __all__ = [
     "CheckError",
     "ConfigError",
     "Directory",
+    "FanOutError",
+    "FanOutReport",
     "InternalError",
     "LinkError",
     "LinkReport",
@@ -46,6 +49,7 @@ __all__ = [
 _HOMES = {
     "CheckError": "_errors",
     "ConfigError": "_errors",
+    "FanOutError": "_errors",
     "InternalError": "_errors",
     "LinkError": "_errors",
     "SafeFindError": "_errors",
@@ -57,6 +61,7 @@ _HOMES = {
     "glob": "_glob",
     "iglob": "_glob",
     "patched": "_patches",
+    "FanOutReport": "_fanout",
     "Directory": "_walk",
     "LinkReport": "_walk",
     "SpecialFileReport": "_walk",

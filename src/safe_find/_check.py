@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._config import OutsideLinks, Settings, TOMLDecodeError, read_pyproject, settings_from_document
-from ._errors import CheckError
+from ._errors import CheckError, FanOutError
+from ._fanout import FanOutReport
 from ._patches import patched
-from ._report import FATAL, Diagnostics, relative
-from ._walk import AnyReport, Directory, walk
+from ._report import FATAL, Diagnostics, heartbeat, relative
+from ._walk import AnyReport, Directory, LinkMode, walk
 
 SKIPPED = frozenset(
     {".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "__pycache__", ".eggs"}
@@ -40,7 +41,7 @@ class Finding:
     """One link the walks did not simply follow, its paths relative to the project root,
     and what the settings make of it: "error", "warning", "info" or "accepted"."""
 
-    report: AnyReport
+    report: AnyReport | FanOutReport
     severity: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -101,8 +102,9 @@ def check(path: str) -> CheckResult:
         result.notes.append(
             "safe-find is disabled (enabled = false): setuptools' own walks run, and never finish on a link loop."
         )
-    # The walks of the check never stop: a fatal link is judged, not raised.
-    walked = settings._replace(enabled=True, on_loop="warn", outside_links=_walked(settings))
+    # The walks of the check never stop: a fatal link is judged, not raised, and where
+    # links fan out, the check goes on with links = "once".
+    walked = settings._replace(enabled=True, on_loop="warn", outside_links=_walked(settings), on_fan_out="once")
     reports = _walk_tree(root, walked) + _discover(root, walked, document, result)
     diagnostics = Diagnostics(judged)
     seen = set()
@@ -120,14 +122,23 @@ def _walked(settings: Settings) -> OutsideLinks:
     return "skip" if settings.outside_links in ("skip", "error") else "follow"
 
 
-def _walk_tree(root: str, settings: Settings) -> list[AnyReport]:
-    reports: list[AnyReport] = []
+def _walk_tree(root: str, settings: Settings) -> list[AnyReport | FanOutReport]:
+    """Every link of the tree; where links fan out, that, and the walk again as ``once``."""
+    try:
+        return _walk_tree_as(root, settings, settings.links)
+    except FanOutError as fan_out:
+        return [fan_out.report, *_walk_tree_as(root, settings, "once")]
+
+
+def _walk_tree_as(root: str, settings: Settings, links: LinkMode) -> list[AnyReport | FanOutReport]:
+    reports: list[AnyReport | FanOutReport] = []
     tree = walk(
         root,
-        links=settings.links,
+        links=links,
         boundary=root,
         follow_outside=settings.outside_links == "follow",
         report=reports.append,
+        heartbeat=heartbeat,
     )
     for directory in tree:
         directory.dirs[:] = [child for child in directory.dirs if not _skipped(child)]
@@ -141,7 +152,7 @@ def _skipped(directory: Directory) -> bool:
 
 def _discover(
     root: str, settings: Settings, document: Mapping[str, Any] | None, result: CheckResult
-) -> list[AnyReport]:
+) -> list[AnyReport | FanOutReport]:
     """Let setuptools read the project's configuration, with the cycle-safe walks held."""
     from setuptools.dist import Distribution
     from setuptools.errors import BaseError

@@ -13,7 +13,7 @@ import sys
 from typing import Any, TextIO
 
 from ._check import CheckResult, check
-from ._errors import CheckError, ConfigError
+from ._errors import CheckError, ConfigError, count
 
 OK, FOUND, ERROR = 0, 1, 2
 
@@ -23,6 +23,8 @@ HEADINGS = {
     "repeat": 'links to directories already walked (links = "once")',
     "never": 'links not followed (links = "never")',
     "special": "FIFOs, sockets and devices that patterns match, left out",
+    "kernel": "kernel file systems, not entered",
+    "fan-out": "directories below which links fan out",
 }
 
 
@@ -111,6 +113,8 @@ def _verdict(result: CheckResult) -> str:
         accept.append('on-loop = "ignore"')
     if any(finding.report.reason == "outside" for finding in problems):
         accept.append('outside-links = "follow"')
+    if any(finding.report.reason == "fan-out" for finding in problems):
+        accept.append('on-fan-out = "once"')
     how = f", or accept them with {' and '.join(accept)} in [tool.safe-find]" if accept else ""
-    noun = "link" if len(problems) == 1 else "links"
-    return f"{len(problems)} {noun} to fix: {consequence}. Remove or retarget them{how}."
+    noun = "link" if all(finding.report.reason != "fan-out" for finding in problems) else "finding"
+    return f"{count(len(problems), noun)} to fix: {consequence}. Remove or retarget them{how}."

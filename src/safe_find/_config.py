@@ -26,15 +26,17 @@ TOMLDecodeError = tomllib.TOMLDecodeError
 
 OnLoop = Literal["warn", "error", "ignore"]
 OutsideLinks = Literal["warn", "follow", "skip", "error"]
+OnFanOut = Literal["error", "once"]
 
 CHOICES: Mapping[str, tuple[Any, ...]] = {
     "enabled": (True, False),
     "links": ("follow", "once", "never"),
     "on-loop": ("warn", "error", "ignore"),
     "outside-links": ("warn", "follow", "skip", "error"),
+    "on-fan-out": ("error", "once"),
 }
 """Every key of the table and its allowed values, the default first (the tests keep
-them equal to ``LinkMode``, ``OnLoop`` and ``OutsideLinks``)."""
+them equal to ``LinkMode``, ``OnLoop``, ``OutsideLinks`` and ``OnFanOut``)."""
 
 DEFAULTS: Mapping[str, Any] = {key: choices[0] for key, choices in CHOICES.items()}
 
@@ -51,6 +53,7 @@ class Settings(NamedTuple):
     links: LinkMode = "follow"
     on_loop: OnLoop = "warn"
     outside_links: OutsideLinks = "warn"
+    on_fan_out: OnFanOut = "error"
     project_root: str | None = None
     source: str = "defaults"
 

@@ -14,9 +14,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # reports arrive as objects: errors need not import the walk
+    from ._fanout import FanOutReport
     from ._walk import LinkReport
 
 TABLE = "tool.safe-find"
+LISTED = 20
+"""How many links a build log or an error names one by one: a screenful, on any tree."""
+CHECK_LISTS_ALL = "`safe-find check` lists them all"
 IN_THE_HOOK = "its setuptools hook"
 """Where a failure in safe-find's setuptools hook (or backend wrapper) is said to be."""
 SWITCH_OFF = (
@@ -83,7 +87,9 @@ class LinkError(SafeFindError):
         self.reports = list(reports)
         self.where = where
         self.source = source
-        lines = "\n".join(f"  {report.describe()}" for report in reports)
+        lines = "\n".join(f"  {report.describe()}" for report in reports[:LISTED])
+        if len(reports) > LISTED:
+            lines += f"\n  ... and {len(reports) - LISTED:,} more: {CHECK_LISTS_ALL}"
         settings = [
             f'{key} = "error"'
             for key, reason in (("on-loop", "loop"), ("outside-links", "outside"))
@@ -93,6 +99,29 @@ class LinkError(SafeFindError):
             f"safe-find stopped the build in {where}: {' and '.join(settings)} in [tool.safe-find] of {source} "
             f"refuses {count(len(reports), 'link')}:\n{lines}\n"
             'Remove or retarget these links, or choose "warn" for that setting to go on without them.'
+        )
+
+
+class FanOutError(SafeFindError):
+    """A walk stopped where directory links fan out: it went through far more directory
+    paths than there are real directories (see ``report``), and would not finish as
+    setuptools walks. ``where`` is the walk, ``source`` the pyproject.toml that could
+    change it, when known."""
+
+    def __init__(self, report: FanOutReport, where: str | None = None, source: str = "pyproject.toml") -> None:
+        self.report = report
+        self.where = where
+        self.source = source
+        stopped = f"safe-find stopped the build in {where}" if where else "safe-find stopped a walk"
+        links = "\n".join(
+            f"  {link} -> {target} (its target entered {entries:,} times)" for link, target, entries in report.links
+        )
+        super().__init__(
+            f"{stopped}: directory links fan out below {report.path}: {report.paths:,} directory paths "
+            f"walked, through at most {report.directories:,} real directories (setuptools' own walk goes "
+            f"through every path, and would not finish). The links entered most:\n{links}\n"
+            f'To build, set links = "once" (or on-fan-out = "once") under [{TABLE}] in {source}: each real '
+            "directory is then entered once. Or exclude the directory that holds these links, or remove them."
         )
 
 

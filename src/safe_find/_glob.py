@@ -39,8 +39,9 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 
+from ._filesystems import special_file
 from ._paths import StrPath
-from ._walk import Directory, SpecialFileReport, WalkOptions, names_in, special_file
+from ._walk import Directory, SpecialFileReport, WalkOptions, names_in
 
 _MAGIC = re.compile("[*?[]")
 _ZERO_MATCH_NEEDS_DIR: bool | None = None

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Callable
 
 from ._config import Settings
-from ._errors import failure_of_safe_find
-from ._report import Diagnostics, log
+from ._errors import FanOutError, failure_of_safe_find
+from ._report import Diagnostics, heartbeat, log
 from ._startup import after_import
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ class Runtime:
         self.settings = settings
         self.diagnostics = Diagnostics(settings)
         self._options: WalkOptions | None = None
+        # Set where links fanned out and ``on-fan-out = "once"``: every walk from then on.
+        self.links_once = False
         # What code that is not safe-find's raised inside the walk under way (see ``foreign``).
         self._foreign: list[BaseException] = []
 
@@ -49,18 +51,28 @@ class Runtime:
 
             settings = self.settings
             self._options = WalkOptions(
-                links=settings.links,
+                links="once" if self.links_once else settings.links,
                 boundary=settings.project_root,
                 follow_outside=settings.outside_links in ("follow", "warn"),
                 report=self.diagnostics.record,
+                heartbeat=heartbeat,
             )
         return self._options
 
     def guard(self, walk: str, run: Callable[[], Any]) -> Any:
         """Run one protected walk: fatal links stop it, our own failures are named, and
-        what the project's own code raised in it (see ``foreign``) leaves untouched."""
+        what the project's own code raised in it (see ``foreign``) leaves untouched.
+
+        Where links fan out, ``on-fan-out = "once"`` runs the walk again, and every
+        later one, as ``links = "once"``; ``"error"`` stops the build there."""
         try:
-            result = run()
+            try:
+                result = run()
+            except FanOutError as fan_out:
+                self.diagnostics.fan_out(fan_out.report, walk)  # raises, for "error"
+                self._foreign.clear()
+                self.links_once, self._options = True, None
+                result = run()
         except Exception as exc:
             error = failure_of_safe_find(walk, exc, self._foreign)
             if error is None:

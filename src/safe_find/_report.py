@@ -2,6 +2,9 @@
 
 Reports go through the standard ``logging`` module, which setuptools routes to
 the build output, so ``pip -v``, ``python -m build`` and ``uv build -v`` show them.
+A build names at most ``LISTED`` of them one by one, and its closing summary
+counts them all; ``safe-find check`` lists every one. A long walk's heartbeat goes
+straight to stderr, as frontends show it.
 """
 
 from __future__ import annotations
@@ -9,14 +12,18 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, Any, Union, overload
 
 from ._config import Settings
-from ._errors import LinkError, count
+from ._errors import CHECK_LISTS_ALL, LISTED, FanOutError, LinkError, count
 from ._paths import real_path
 
 if TYPE_CHECKING:  # reports arrive as objects: the hook need not import the walk
-    from ._walk import AnyReport, LinkReport
+    from ._fanout import FanOutReport
+    from ._walk import AnyReport, LinkReport, SpecialFileReport
+
+    Reported = Union[AnyReport, FanOutReport]
 
 log = logging.getLogger("safe_find")
 """safe-find's one logger: setuptools routes it to the build output."""
@@ -32,8 +39,10 @@ class Diagnostics:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.seen: set[tuple[str, str]] = set()
-        self.reports: list[AnyReport] = []
+        self.reports: list[Reported] = []
         self.fatal: list[LinkReport] = []
+        self.named = 0  # reports logged one by one, at most LISTED
+        self.unnamed = 0  # reports past LISTED, counted by the summary
 
     def record(self, report: AnyReport) -> None:
         """Log ``report`` unless this build already named the same directory (or file) for
@@ -51,16 +60,45 @@ class Diagnostics:
             # setuptools may swallow the first (it parses setup.cfg once, errors ignored,
             # for setup_requires).
             self.fatal.append(report)
+        if level != FATAL:
+            self._name(report, level)
+        else:
+            self._keep(report)
+
+    def fan_out(self, report: FanOutReport, where: str) -> None:
+        """A walk stopped where links fan out: raise ``FanOutError`` (``on-fan-out =
+        "error"``), or say that the build goes on with ``links = "once"``."""
+        root = self.settings.project_root
+        if root is not None:
+            report = relative(report, root)
+        if self.settings.on_fan_out == "error":
+            self._keep(report)
+            raise FanOutError(report, where, self.settings.source)
+        self._name(report, logging.WARNING, ' Walking on with links = "once" (on-fan-out = "once").')
+
+    def _keep(self, report: Reported) -> bool:
+        """Keep ``report`` unless this build has the same path for the same reason."""
         key = (report.path, report.reason)
         if key in self.seen:
-            return
+            return False
         self.seen.add(key)
         self.reports.append(report)
-        if level != FATAL:
-            log.log(level, "safe-find: %s", report.describe())
+        return True
 
-    def level(self, report: AnyReport) -> int:
+    def _name(self, report: Reported, level: int, more: str = "") -> None:
+        """Keep ``report`` and log it, while fewer than ``LISTED`` were."""
+        if not self._keep(report):
+            return
+        if self.named < LISTED:
+            self.named += 1
+            log.log(level, "safe-find: %s%s", report.describe(), more)
+        else:
+            self.unnamed += 1
+
+    def level(self, report: Reported) -> int:
         """How much ``report`` matters under the settings: a logging level, or ``FATAL``."""
+        if report.reason == "fan-out":
+            return FATAL if self.settings.on_fan_out == "error" else logging.WARNING
         if report.reason == "special":
             return logging.WARNING
         if report.reason == "loop":
@@ -69,7 +107,9 @@ class Diagnostics:
         if report.reason == "outside":
             outside = self.settings.outside_links
             return FATAL if outside == "error" else logging.DEBUG if outside == "follow" else logging.WARNING
-        return logging.INFO  # "once" and "never" skip links because the project asked to
+        # "once" and "never" skip links because the project asked to; no project wants a
+        # kernel file system walked.
+        return logging.INFO
 
     def raise_fatal(self, where: str) -> None:
         """Stop the build, naming every fatal link met so far."""
@@ -82,10 +122,26 @@ class Diagnostics:
         if not self.reports:
             return None
         level = min(logging.WARNING, max(self.level(report) for report in self.reports))
-        return level, f"safe-find: {summarize(self.reports)}"
+        unnamed = f"; {self.unnamed:,} of them not named above: {CHECK_LISTS_ALL}" if self.unnamed else ""
+        return level, f"safe-find: {summarize(self.reports)}{unnamed}"
 
 
-def relative(report: AnyReport, root: str) -> AnyReport:
+def heartbeat(where: str, paths: int, seconds: float) -> None:
+    """A long walk is alive: one line on stderr, which every frontend shows."""
+    shown = where if len(where) <= 100 else f"{where[:40]}...{where[-57:]}"
+    sys.stderr.write(f"safe-find: still walking after {seconds:.0f} s, {paths:,} directories so far, at {shown}\n")
+    sys.stderr.flush()
+
+
+@overload
+def relative(report: LinkReport, root: str) -> LinkReport: ...
+@overload
+def relative(report: SpecialFileReport, root: str) -> SpecialFileReport: ...
+@overload
+def relative(report: FanOutReport, root: str) -> FanOutReport: ...
+@overload
+def relative(report: Reported, root: str) -> Reported: ...
+def relative(report: Any, root: str) -> Any:
     """``report`` with its paths relative to ``root`` where they are below it.
 
     Relative paths in the report are taken as relative to ``root`` (the working
@@ -101,6 +157,9 @@ def relative(report: AnyReport, root: str) -> AnyReport:
 
     if report.reason == "special":
         return dataclasses.replace(report, path=below(report.path))
+    if report.reason == "fan-out":
+        links = tuple((below(link), target, entries) for link, target, entries in report.links)
+        return dataclasses.replace(report, path=below(report.path), links=links)
     other = report.other
     if other is not None and report.reason != "outside":
         other = below(other)
@@ -108,14 +167,18 @@ def relative(report: AnyReport, root: str) -> AnyReport:
     return dataclasses.replace(report, link=below(report.link), other=other, entry=entry)
 
 
-def summarize(reports: list[AnyReport]) -> str:
+def summarize(reports: list[Reported]) -> str:
     """One line that counts ``reports`` by what was done and why."""
     specials = sum(report.reason == "special" for report in reports)
-    links = [report for report in reports if report.reason != "special"]
-    text = _summarize_links(links)
+    fan_outs = sum(report.reason == "fan-out" for report in reports)
+    links = [report for report in reports if report.reason not in ("special", "fan-out")]
+    text = _summarize_links(links)  # type: ignore[arg-type]  # the others are LinkReports
     if specials:
         text += "; " if text else ""
         text += f"{count(specials, 'special file')} (FIFO, socket, device) left out"
+    if fan_outs:
+        text += "; " if text else ""
+        text += f"links fan out below {count(fan_outs, 'directory')}"
     return text
 
 
@@ -126,6 +189,7 @@ def _summarize_links(reports: list[LinkReport]) -> str:
         "repeat": 'already walked (links = "once")',
         "never": 'links = "never"',
         "outside": "leaving the project",
+        "kernel": "kernel file systems",
     }
     reasons = ", ".join(
         f"{sum(report.reason == reason for report in skipped)} {text}"

@@ -39,13 +39,26 @@ which drives them.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from collections import deque
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Callable, Literal, Union
 
+from ._fanout import Heartbeat, Progress
+from ._filesystems import (
+    CASE_INSENSITIVE,
+    JUNCTIONS,
+    STAT_FOR_IDENTITY,
+    Identity,
+    identity_of,
+    is_junction,
+    is_mount_point,
+    mounts,
+    real_ancestors,
+    special_entry,
+    special_file,
+)
 from ._paths import real_path, within
 
 LinkMode = Literal["follow", "once", "never"]
@@ -56,13 +69,11 @@ LinkKind = Literal["link", "junction", "mount"]
 """What leads into a directory other than plain descent: a symbolic link, a Windows
 junction (a directory to Python, not a link), or a mount point."""
 
-Reason = Literal["loop", "repeat", "never", "outside"]
+Reason = Literal["loop", "repeat", "never", "outside", "kernel"]
 """Why a link is reported: it loops back to an ancestor; it leads to a directory
 already walked (``once``); links are not followed (``never``); it leaves the
-project."""
+project; it leads into a kernel file system (see ``_filesystems``)."""
 
-# (st_dev, st_ino); (st_dev, resolved path) where the file system has no inode numbers.
-Identity = tuple[int, Union[int, str]]
 # What leads into a subdirectory ``_list_directory`` notes: a ``LinkKind``, or "plain"
 # for a plain subdirectory where a cycle may close.
 _NotedKind = Literal["link", "junction", "mount", "plain"]
@@ -70,14 +81,7 @@ _NotedKind = Literal["link", "junction", "mount", "plain"]
 # precede it in the listing, its name, its identity, and what leads there.
 _Noted = tuple[int, str, Identity, _NotedKind]
 
-_JUNCTIONS = sys.platform == "win32"  # os.walk enters junctions even with followlinks=False
-_IO_REPARSE_TAG_MOUNT_POINT = 0xA0000003  # stat.IO_REPARSE_TAG_MOUNT_POINT, which typeshed has on Windows only
-# On Windows ``DirEntry.stat()`` carries no st_ino or st_dev: identities need os.stat.
-_STAT_FOR_IDENTITY = sys.platform == "win32"
-
-# On case-insensitive file systems a file name found by ``stat`` may be absent
-# from the listing under that exact spelling; there we ask ``stat`` as stock does.
-_CASE_INSENSITIVE = sys.platform in ("darwin", "win32", "cygwin")
+_JUNCTIONS = JUNCTIONS  # a global of this module: the listing's hot loop reads it
 
 # Elsewhere a directory is listed through ``path/.``: looking up "." inside it makes
 # the kernel check search permission on it (POSIX: it is a component of the path
@@ -87,7 +91,7 @@ _CASE_INSENSITIVE = sys.platform in ("darwin", "win32", "cygwin")
 # as ``os.walk`` lists it, and there ``has_file`` asks ``stat``, which says no.
 # It also takes a path short enough for ``stat`` to accept any name joined to it:
 # near PATH_MAX, "." fits where "__init__.py" does not.
-_TRUST_LISTING = not _CASE_INSENSITIVE
+_TRUST_LISTING = not CASE_INSENSITIVE
 _SEP, _ALTSEP = os.sep, os.altsep
 _SEPARATORS = _SEP + (_ALTSEP or "")
 _PATH_MAX = 4096 if sys.platform.startswith("linux") else 1024  # bytes, with the final NUL
@@ -108,7 +112,8 @@ class LinkReport:
     ``link`` is the link's path as the walk reached it, ``target`` what the link
     says (``os.readlink``; empty for a mount point), ``reason`` why it is reported,
     ``other`` the directory it duplicates: the ancestor it loops back to, or the
-    path where the directory was first walked. ``followed`` is true only for a
+    path where the directory was first walked; for a kernel file system, its type.
+    ``followed`` is true only for a
     link that leaves the project and is followed all the same. ``kind`` says what
     ``link`` is. ``entry`` is set when the directory not entered lies below the
     link rather than being the link itself: the link was followed and led into
@@ -144,6 +149,9 @@ class LinkReport:
             return f'{where}: not followed, {self.other} is already walked (links = "once")'
         if self.reason == "never":
             return f'{where}: not followed (links = "never")'
+        if self.reason == "kernel":
+            verb = "entered" if self.kind == "mount" else "followed"
+            return f"{where}: a kernel file system ({self.other}), not {verb}"
         action = "followed" if self.followed else "not followed"
         return f"{where}: leads outside the project root {self.other}, {action}"
 
@@ -173,10 +181,11 @@ class WalkOptions:
     """How a walk treats links: the knobs of ``walk``, gathered for the call sites.
 
     ``boundary``: a real path; a link that leads outside it is reported, and
-    followed only if ``follow_outside``. ``report`` receives every report.
+    followed only if ``follow_outside``. ``report`` receives every report;
+    ``heartbeat``, during a long walk, where it is (see ``_fanout``).
     """
 
-    __slots__ = ("boundary", "follow_outside", "links", "report")
+    __slots__ = ("boundary", "follow_outside", "heartbeat", "links", "report")
 
     def __init__(
         self,
@@ -184,11 +193,13 @@ class WalkOptions:
         boundary: str | None = None,
         follow_outside: bool = True,
         report: Report | None = None,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         self.links: LinkMode = links
         self.boundary = boundary
         self.follow_outside = follow_outside
         self.report = report
+        self.heartbeat = heartbeat
 
     def walk(
         self, top: str, *, keep_listings: bool = True, vouch_for_files: bool = True, unique: bool = False
@@ -199,6 +210,7 @@ class WalkOptions:
             boundary=self.boundary,
             follow_outside=self.follow_outside,
             report=self.report,
+            heartbeat=self.heartbeat,
             keep_listings=keep_listings,
             vouch_for_files=vouch_for_files,
             unique=unique,
@@ -250,6 +262,7 @@ class Directory:
     )
     listed_dirs: list[Directory] | tuple[()] | None
     undecided: list[_Noted] | None
+    again = False  # entered through a link before (``_Entered``)
     file_names: tuple[str, ...] | None
     non_regular_names: tuple[str, ...] | None
 
@@ -361,15 +374,16 @@ class Directory:
 
     def identity(self) -> Identity:
         if self._identity is None:
-            self._identity = _identity(os.stat(self.path), self.path)
+            self._identity = identity_of(os.stat(self.path), self.path)
         return self._identity
 
 
 class _Entered(Directory):
     """A directory entered through a link, a junction or a mount point: ``kind`` says
-    which. If it may close a cycle below itself, it is its own ``via``."""
+    which. If it may close a cycle below itself, it is its own ``via``. ``again``: the
+    walk entered the same directory through a link before (see ``_fanout``)."""
 
-    __slots__ = ("kind",)
+    __slots__ = ("again", "kind")
 
     def __init__(
         self,
@@ -384,6 +398,7 @@ class _Entered(Directory):
     ) -> None:
         super().__init__(walk, path, name, parent, identity, outside)
         self.kind = kind
+        self.again = walk.revisits is None and walk.progress.entered(identity, path)
         if check_below:  # a reference to itself: these are few
             self.via = self
 
@@ -401,22 +416,27 @@ class _Chain:
     nothing more for it), and takes it off the same way.
     """
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, progress: Progress) -> None:
         self.root = root
+        self.progress = progress
         self.members: list[Directory] = []
         self.ids: dict[Identity, Directory] = {}
         self.known = 0
         self._above_root: dict[Identity, str] | None = None
-        self._real_ancestors: dict[Directory, set[Identity]] = {}
+        self._real_ancestors: dict[Identity, set[Identity]] = {}
 
     def push(self, directory: Directory) -> None:
         self.members.append(directory)
+        if directory.again:
+            self.progress.walking_again(directory)
         if self.known == len(self.members) - 1 and directory._identity is not None:
             self.ids.setdefault(directory._identity, directory)
             self.known += 1
 
     def pop(self) -> Directory:
         directory = self.members.pop()
+        if directory.again:
+            self.progress.left(directory)
         if self.known > len(self.members):
             self.known -= 1
             identity = directory.identity()
@@ -462,15 +482,17 @@ class _Chain:
         """Identities of the real directories above the root: a link to one holds itself."""
         if self._above_root is None:
             self._above_root = {}
-            for identity, path in _real_ancestors(self.root):
+            for identity, path in real_ancestors(self.root):
                 self._above_root.setdefault(identity, path)
         return self._above_root
 
     def real_ancestors(self, entered: Directory) -> set[Identity]:
-        """The identities of the real directories above the one ``entered`` leads to."""
-        found = self._real_ancestors.get(entered)
+        """The identities of the real directories above the one ``entered`` leads to:
+        resolved once per directory (by identity), however many links lead there."""
+        key = entered.identity()
+        found = self._real_ancestors.get(key)
         if found is None:
-            found = self._real_ancestors[entered] = {identity for identity, _ in _real_ancestors(entered.path)}
+            found = self._real_ancestors[key] = {identity for identity, _ in real_ancestors(entered.path)}
         return found
 
 
@@ -533,9 +555,9 @@ def _list_directory(walk: _Walk, directory: Directory) -> bool:
                     dirs = []
                 dirs.append(Directory(walk, base + name, name, directory, None, outside))
                 continue
-            elif _JUNCTIONS and _is_junction(entry):
+            elif _JUNCTIONS and is_junction(entry):
                 kind = "junction"
-            elif name in walk.mounts and _is_mount_point(entry):
+            elif name in walk.mounts and is_mount_point(entry):
                 kind = "mount"
             elif check_all:
                 kind = "plain"
@@ -547,10 +569,10 @@ def _list_directory(walk: _Walk, directory: Directory) -> bool:
                 continue
             try:
                 # For a link, the stat is_dir made, kept by the entry.
-                st = os.stat(entry.path) if _STAT_FOR_IDENTITY else entry.stat()
+                st = os.stat(entry.path) if STAT_FOR_IDENTITY else entry.stat()
             except OSError:  # gone since it was listed: as os.walk, left out
                 continue
-            identity = (st.st_dev, st.st_ino) if st.st_ino else _identity(st, entry.path)
+            identity = (st.st_dev, st.st_ino) if st.st_ino else identity_of(st, entry.path)
             if noted is None:
                 noted = []
             noted.append((0 if dirs is None else len(dirs), name, identity, kind))
@@ -610,6 +632,8 @@ class _Links:
         self.follow_outside = follow_outside
         self.report = report
         self.revisits = revisits
+        self.kernel = mounts().kernel
+        self.inside_by_identity: dict[Identity, bool] = {}
 
     def decide(self, directory: Directory) -> None:
         """Decide the noted subdirectories of a listed directory, at its visit: report
@@ -675,13 +699,17 @@ class _Links:
         path = _join(parent.path, name)
         if kind == "plain":
             return Directory(walk, path, name, parent, identity, parent.outside, parent.via)
+        kernel = self.kernel.get(identity[0])
+        if kernel is not None:
+            self.report_link(path, "kernel", kernel, kind=kind)
+            return None
         if kind == "mount":
             return _Entered(walk, path, name, parent, identity, parent.outside, "mount", True)
         if self.mode == "never":
             self.report_link(path, "never", kind=kind)
             return None
         outside = parent.outside
-        if self.boundary is not None and not outside and not within(os.path.realpath(path), self.boundary):
+        if self.boundary is not None and not outside and not self.inside(identity, path):
             outside = True
             self.report_link(path, "outside", self.boundary, self.follow_outside, kind=kind)
             if not self.follow_outside:
@@ -692,6 +720,15 @@ class _Links:
             self.revisits.walk_last(parent, child)
             return None
         return child
+
+    def inside(self, identity: Identity, path: str) -> bool:
+        """Whether the directory ``path`` leads to is within the boundary: resolved once
+        per directory, however many links lead there."""
+        inside = self.inside_by_identity.get(identity)
+        if inside is None:
+            assert self.boundary is not None
+            inside = self.inside_by_identity[identity] = within(os.path.realpath(path), self.boundary)
+        return inside
 
     def closes_midway(self, parent: Directory, target: Identity) -> bool:
         """Whether plain descent below a link to ``target``, met in ``parent``, may come
@@ -802,15 +839,16 @@ def _kind_of(directory: Directory) -> LinkKind:
 
 class _Walk:
     """One walk's parts, which its directories call back into: the listing settings,
-    the chain, the link policy and, for ``once``, the revisits."""
+    the chain, the link policy, the counts (``_fanout``) and, for ``once``, the revisits."""
 
     def __init__(self, root: str, options: WalkOptions, trust_listings: bool, unique: bool) -> None:
         self.trust_listings = trust_listings
-        self.mounts = _mount_names()
+        self.progress = Progress(root, options.heartbeat)
+        self.mounts = mounts().names
         # The names ``_list_directory`` looks at twice: those of mount points; on
         # Windows, every name (any directory may be a junction).
         self.watched: Container[str] = _EVERY_NAME if _JUNCTIONS else self.mounts
-        self.chain = _Chain(root)
+        self.chain = _Chain(root, self.progress)
         self.revisits = _Revisits() if options.links == "once" else None
         boundary = real_path(options.boundary) if options.boundary is not None else None
         report = options.report or _ignore
@@ -846,6 +884,7 @@ def walk(
     boundary: str | None = None,
     follow_outside: bool = True,
     report: Report | None = None,
+    heartbeat: Heartbeat | None = None,
     keep_listings: bool = True,
     vouch_for_files: bool = True,
     unique: bool = False,
@@ -854,6 +893,9 @@ def walk(
 
     ``boundary``: a real path; a link that leads outside it is reported, and
     followed only if ``follow_outside``. ``report`` receives every ``LinkReport``.
+    A directory on a kernel file system (``_filesystems``) is reported, not entered.
+    Where links fan out (``_fanout``), the walk raises ``FanOutError``; during a
+    long walk, ``heartbeat`` is told where it is, after 5 s, 10 s, 20 s...
     In ``once`` mode a directory reached through a link is yielded after the
     whole real tree, as a second visit of its parent whose ``dirs`` holds only it
     and whose ``files`` is empty.
@@ -878,7 +920,7 @@ def walk(
     top = os.fspath(top)
     if not top:  # as os.walk(""): nothing to list
         return
-    options = WalkOptions(links, boundary, follow_outside, report)
+    options = WalkOptions(links, boundary, follow_outside, report, heartbeat)
     state = _Walk(top, options, vouch_for_files, unique)
     root = Directory(state, top, os.path.basename(top), None)
     if state.entered is not None:
@@ -894,6 +936,7 @@ def walk(
     chain = state.chain
     members = chain.members
     decide = state.links.decide
+    progress = state.progress
     visit: Directory | None = root
     while visit is not None:
         chain.push(visit)
@@ -902,6 +945,7 @@ def walk(
             decide(visit)
         if revisits is not None:
             revisits.entered(visit)
+        progress.paths += len(visit.dirs)
         stack = [iter(visit.dirs)]
         while stack:
             for child in stack[-1]:
@@ -923,6 +967,10 @@ def walk(
                 if revisits is not None:
                     revisits.entered(child)
                 if child.listed_dirs:
+                    # Counted here, once per directory with subdirectories (see ``_fanout``).
+                    progress.paths += len(child.listed_dirs)
+                    if progress.paths >= progress.next_check:
+                        progress.checkpoint(child.path)
                     stack.append(iter(child.listed_dirs))
                     break
                 # Nothing below: done with ``child`` here, without a turn of the stack.
@@ -965,12 +1013,12 @@ def names_in(path: str) -> tuple[list[str], set[str], dict[str, str]] | None:
                     if entry.is_file():
                         continue
                     if entry.is_dir():
-                        if entry.is_symlink() or (_JUNCTIONS and _is_junction(entry)):
+                        if entry.is_symlink() or (_JUNCTIONS and is_junction(entry)):
                             links.add(name)
                         continue
                 except OSError:  # as in listing: not a directory
                     pass
-                what = _special(entry)
+                what = special_entry(entry)
                 if what is not None:
                     specials[name] = what
     except OSError:  # as os.walk: what cannot be listed contributes nothing
@@ -1008,78 +1056,6 @@ def _case_variant_listed(name: str, names: tuple[str, ...]) -> bool:
     return bool(names) and f"\0{name.casefold()}\0" in "\0".join(("", *names, "")).casefold()
 
 
-def _identity(st: os.stat_result, path: str) -> Identity:
-    """A directory's identity; its resolved path where the file system gives every
-    file inode number 0 (some FUSE and network file systems), so that it stays unique."""
-    return (st.st_dev, st.st_ino) if st.st_ino else (st.st_dev, os.path.realpath(path))
-
-
-def _real_ancestors(path: str) -> Iterator[tuple[Identity, str]]:
-    """The identity and path of each real directory above ``path``, nearest first."""
-    real = os.path.realpath(path)
-    while True:
-        parent = os.path.dirname(real)
-        if parent == real:
-            return
-        real = parent
-        try:
-            st = os.stat(real)
-        except OSError:
-            continue
-        yield _identity(st, real), real
-
-
-def _is_junction(entry: os.DirEntry[str]) -> bool:
-    """Whether ``entry`` is a Windows junction: a directory, not a link, to ``is_symlink``."""
-    is_junction = getattr(entry, "is_junction", None)  # Python 3.12+
-    if is_junction is not None:
-        return bool(is_junction())
-    try:
-        tag = entry.stat(follow_symlinks=False).st_reparse_tag  # type: ignore[attr-defined]  # Windows only
-    except (OSError, AttributeError):
-        return False
-    return bool(tag == _IO_REPARSE_TAG_MOUNT_POINT)
-
-
-def _is_mount_point(entry: os.DirEntry[str]) -> bool:
-    """Whether a directory ``entry`` is a mount point: ``readdir`` gives the inode of the
-    directory it covers, ``stat`` the root of what is mounted there. (The ``stat`` is
-    kept by the entry, for its identity.)"""
-    try:
-        return entry.stat().st_ino != entry.inode()
-    except OSError:
-        return False
-
-
-_SPECIAL_KINDS = (
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def _special_mode(mode: int) -> str | None:
-    return next((what for test, what in _SPECIAL_KINDS if test(mode)), None)
-
-
-def _special(entry: os.DirEntry[str]) -> str | None:
-    """What ``entry`` is if it is, or leads to, a FIFO, a socket or a device (for an entry
-    that is neither a regular file nor a directory: a dangling link is none of them)."""
-    try:
-        return _special_mode(entry.stat().st_mode)
-    except OSError:
-        return None
-
-
-def special_file(path: str) -> str | None:
-    """What ``path`` is if it is, or leads to, a FIFO, a socket or a device."""
-    try:
-        return _special_mode(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return None
-
-
 class _EveryName:
     """A container that holds every name."""
 
@@ -1088,31 +1064,3 @@ class _EveryName:
 
 
 _EVERY_NAME = _EveryName()
-_MOUNT_NAMES: frozenset[str] | None = None
-_MOUNT_ESCAPES = ((b"\\040", b" "), (b"\\011", b"\t"), (b"\\012", b"\n"), (b"\\134", b"\\"))
-
-
-def _unescape_mount_point(field: bytes) -> bytes:
-    """A mount point as /proc/self/mountinfo writes it, with its octal escapes undone."""
-    for escaped, plain in _MOUNT_ESCAPES:
-        field = field.replace(escaped, plain)
-    return field
-
-
-def _mount_names() -> frozenset[str]:
-    """The last parts of the paths where something is mounted (Linux; empty elsewhere),
-    read once per process: a directory so named is asked whether it is a mount point."""
-    global _MOUNT_NAMES
-    if _MOUNT_NAMES is None:
-        names = set()
-        try:
-            with open("/proc/self/mountinfo", "rb") as table:
-                for line in table:
-                    fields = line.split(b" ", 5)
-                    if len(fields) > 4:
-                        names.add(os.path.basename(os.fsdecode(_unescape_mount_point(fields[4]))))
-        except OSError:
-            pass
-        names.discard("")
-        _MOUNT_NAMES = frozenset(names)
-    return _MOUNT_NAMES
