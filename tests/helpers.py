@@ -50,6 +50,32 @@ class Fifo:
         return "Fifo()"
 
 
+def fan_out_tree(depth: int) -> Spec:
+    """``src/pkg/d0`` to ``d{depth - 1}``, each ``dI`` holding ``x`` and ``y``, two links
+    to ``dI+1``: ``depth + 1`` real packages, ``2**depth`` paths to the last, no cycle."""
+    levels: dict[str, Union[str, Link, Spec]] = {"__init__.py": ""}
+    for level in range(depth):
+        inside: dict[str, Union[str, Link, Spec]] = {"__init__.py": ""}
+        if level + 1 < depth:
+            inside.update(x=Link(f"../d{level + 1}"), y=Link(f"../d{level + 1}"))
+        levels[f"d{level}"] = inside
+    return {"src": {"pkg": levels}}
+
+
+FAN_OUT_PYPROJECT = """\
+[build-system]
+requires = ["setuptools", "safe-find"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "fanout"
+version = "1"
+
+[tool.setuptools.packages.find]
+where = ["src"]
+"""
+
+
 def make_tree(root: Path, spec: Spec) -> Path:
     """Create ``spec`` under ``root``: links last, so their targets exist."""
     links = []

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import Link, Spec, make_tree
+from helpers import FAN_OUT_PYPROJECT, Link, Spec, fan_out_tree, make_tree
 from setuptools import find_packages as stock_find_packages
 
 import safe_find
@@ -28,29 +28,8 @@ DEPTH = 26
 PACKAGES = sorted(["pkg", *(f"pkg.d{level}" for level in range(DEPTH))])
 
 
-def fan_out_tree(depth: int) -> Spec:
-    """``pkg/d0`` to ``pkg/d{depth - 1}``, each ``dI`` holding two links to ``dI+1``."""
-    levels: dict[str, str | Link | Spec] = {"__init__.py": ""}
-    for level in range(depth):
-        inside: dict[str, str | Link | Spec] = {"__init__.py": ""}
-        if level + 1 < depth:
-            inside.update(x=Link(f"../d{level + 1}"), y=Link(f"../d{level + 1}"))
-        levels[f"d{level}"] = inside
-    return {"src": {"pkg": levels}}
-
-
-PYPROJECT = """\
-[project]
-name = "fanout"
-version = "1"
-
-[tool.setuptools.packages.find]
-where = ["src"]
-"""
-
-
 def fan_out_project(root: Path, depth: int = DEPTH, table: str = "") -> Path:
-    return make_tree(root, {"pyproject.toml": PYPROJECT + table, **fan_out_tree(depth)})
+    return make_tree(root, {"pyproject.toml": FAN_OUT_PYPROJECT + table, **fan_out_tree(depth)})
 
 
 def test_a_link_fan_out_stops_the_walk_naming_the_links_entered_most(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import _patches
 from ._config import Settings, load_settings
-from ._errors import IN_THE_HOOK, ConfigError, LinkError, failures_named
+from ._errors import IN_THE_HOOK, ConfigError, FanOutError, LinkError, failures_named
 from ._report import log
 from ._startup import DISABLE_VARIABLE, disabled_by_environment
 
@@ -74,16 +74,17 @@ def _register_summary() -> None:
 
 
 def _show_our_errors_plainly() -> None:
-    """Print a ``LinkError`` or ``ConfigError`` that ends the process as its message alone.
+    """Print a ``LinkError``, ``FanOutError`` or ``ConfigError`` that ends the process as
+    its message alone.
 
-    Either is the project's own settings at work, not a fault: the traceback of
+    Each is the project's own tree or settings at work, not a fault: the traceback of
     setuptools' configuration reading above it would only bury what to fix. Every
     other exception keeps its traceback.
     """
     previous = sys.excepthook
 
     def hook(kind: type[BaseException], error: BaseException, traceback: TracebackType | None) -> None:
-        if isinstance(error, (LinkError, ConfigError)):
+        if isinstance(error, (LinkError, FanOutError, ConfigError)):
             sys.stderr.write(f"error: {error}\n")
         else:
             previous(kind, error, traceback)

@@ -73,7 +73,7 @@ class Diagnostics:
             report = relative(report, root)
         if self.settings.on_fan_out == "error":
             self._keep(report)
-            raise FanOutError(report, where, self.settings.source)
+            raise FanOutError(report, where, self.settings.source) from None
         self._name(report, logging.WARNING, ' Walking on with links = "once" (on-fan-out = "once").')
 
     def _keep(self, report: Reported) -> bool:
