@@ -1,7 +1,8 @@
-"""The fan-out tree through real hooks and frontends: it ends in an error that names its
-links, or, as the project asks, builds its 27 packages; a long walk says so on the way.
+"""Trees that are long to walk, through real hooks and frontends.
 
-Stock setuptools walks the tree's 2**26 paths and never finishes.
+The fan-out tree ends in an error that names its links, or, as the project asks,
+builds its 27 packages (stock setuptools walks its 2**26 paths and never finishes);
+a long walk says so on the way; a tree with a thousand loops gets a readable log.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from _checks import check_every_hook
 from _envs import Envs
 from _pep517 import call_hook
-from helpers import FAN_OUT_PYPROJECT, fan_out_tree, make_tree, offline_env, run, wheel_packages
+from helpers import FAN_OUT_PYPROJECT, Link, fan_out_tree, make_tree, offline_env, run, wheel_packages
 
 pytestmark = pytest.mark.frontend
 pytest_plugins = ["_fixtures"]  # uv, safe_wheel and envs
@@ -103,3 +104,18 @@ def test_a_long_walk_says_so_through_the_frontend(
     beats = [line for line in done.stdout.splitlines() if "safe-find: still walking after 0 s, " in line]
     assert beats, done.stdout
     assert " directories so far, at src/pkg/d" in beats[0]
+
+
+def test_a_thousand_loops_make_a_screenful_of_log(envs: Envs, tmp_path: Path) -> None:
+    loops = {f"sub{n}": {"__init__.py": "", "back": Link("..")} for n in range(1000)}
+    tree = {"pyproject.toml": FAN_OUT_PYPROJECT, "src": {"pkg": {"__init__.py": "", **loops}}}
+    project = make_tree(tmp_path / "loops", tree)
+    built = call_hook(envs.safe, project, "get_requires_for_build_wheel", "setuptools.build_meta", tmp_path / "out")
+    named = [line for line in built.output.splitlines() if "loops back to its ancestor" in line]
+    assert len(named) == 20, built.output
+    assert (
+        "safe-find: 1000 directory links not followed (1000 looping back to an ancestor); "
+        "980 of them not named above: `safe-find check` lists them all"
+    ) in built.output.splitlines()
+    checked = run([envs.safe, "-m", "safe_find", "check", project], check=False, timeout=120)
+    assert checked.stdout.count("loops back to its ancestor") == 1000
