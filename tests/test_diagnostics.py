@@ -139,7 +139,7 @@ LINKS = [
 ]
 BAD_KEY = (
     '[tool.safe-find] has an unknown key "on_loop". Did you mean "on-loop"? '
-    "The keys are: enabled, links, on-loop, outside-links."
+    "The keys are: enabled, links, on-loop, outside-links, on-fan-out."
 )
 
 
@@ -178,7 +178,7 @@ def test_build_log_names_each_loop_once_per_backend_run_then_sums_up(
     runs = lines.count(SUMMARY)
     assert runs >= 1, result.stdout
     assert [lines.count(line) for line in LINKS] == [runs, runs], result.stdout
-    assert 'on-loop = "warn", outside-links = "warn")' in result.stdout
+    assert 'on-loop = "warn", outside-links = "warn", on-fan-out = "error")' in result.stdout
 
 
 @pytest.mark.frontend

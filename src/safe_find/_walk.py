@@ -113,11 +113,11 @@ class LinkReport:
     says (``os.readlink``; empty for a mount point), ``reason`` why it is reported,
     ``other`` the directory it duplicates: the ancestor it loops back to, or the
     path where the directory was first walked; for a kernel file system, its type.
-    ``followed`` is true only for a
-    link that leaves the project and is followed all the same. ``kind`` says what
-    ``link`` is. ``entry`` is set when the directory not entered lies below the
-    link rather than being the link itself: the link was followed and led into
-    the middle of a cycle, and ``entry`` is where the cycle closes.
+    ``followed`` is true only for a link that leaves the project and is followed all
+    the same. ``kind`` says what ``link`` is. ``entry`` is set when the directory not
+    entered lies below the link rather than being the link itself: the link was
+    followed and led into the middle of a cycle, and ``entry`` is where the cycle
+    closes.
     """
 
     link: str
