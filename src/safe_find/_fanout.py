@@ -8,12 +8,14 @@ counts the directory paths it goes through and, of them, the paths walked inside
 link target it had entered before (each such path leads to a directory it has
 walked already). Past ``FAN_OUT_PATHS`` paths, where nine in ten or more of them
 were walked again, it stops with a ``FanOutError`` that names the links entered
-most often. A tree that stock setuptools walks in about a second has fewer paths,
-so the rule changes nothing there; links = "once" never walks a directory again,
-so it never stops there.
+most often. A tree that stock setuptools walks in about two seconds has fewer
+paths, so the rule changes nothing there; links = "once" never walks a directory
+again, so it never stops there.
 
-The counting costs nothing where no link is entered: the paths are added up once per
-directory that has subdirectories, the re-entries once per link.
+The paths are counted where a listing finds subdirectories (an addition per
+directory that has some) and where links are decided; the counts are looked at every
+``CHECK_EVERY`` paths. The walk's loop itself is left alone: a few more instructions
+there make its jumps longer, which costs every directory.
 """
 
 from __future__ import annotations
@@ -82,10 +84,10 @@ class _Target:
 
 
 class Progress:
-    """The counts of one walk. ``paths``: directories listed for descent so far;
-    ``targets``: the link targets entered, by identity; ``repeated``: the paths walked
-    inside re-entered link targets left since; ``reentry``: the outermost re-entered
-    link target being walked, and ``paths`` when it was entered."""
+    """The counts of one walk. ``paths``: the directory paths met, listed or entered
+    through a link; ``targets``: the link targets entered, by identity; ``repeated``:
+    the paths met inside re-entered link targets left since; ``reentry``: the
+    outermost re-entered link target being walked, and ``paths`` when it was entered."""
 
     __slots__ = ("heartbeat", "next_beat", "next_check", "paths", "reentry", "repeated", "root", "started", "targets")
 
@@ -125,19 +127,25 @@ class Progress:
             self.repeated += self.paths - self.reentry[1]
             self.reentry = None
 
+    def add(self, paths: int, where: str) -> None:
+        """``paths`` more directory paths met, in ``where``."""
+        self.paths += paths
+        if self.paths >= self.next_check:
+            self.checkpoint(where)
+
     def checkpoint(self, where: str) -> None:
         """Every ``CHECK_EVERY`` paths: stop a fan-out, and tell the heartbeat when due."""
-        self.next_check = self.paths + CHECK_EVERY
+        paths = self.paths
+        self.next_check = paths + CHECK_EVERY
         if self.heartbeat is not None:
             now = time.monotonic()
             if now >= self.next_beat:
-                self.heartbeat(where, self.paths, now - self.started)
+                self.heartbeat(where, paths, now - self.started)
                 self.next_beat = self.started + 2 * (self.next_beat - self.started)
-        if self.paths < FAN_OUT_PATHS:
-            return
-        repeated = self.repeated + (self.paths - self.reentry[1] if self.reentry is not None else 0)
-        if repeated >= FAN_OUT_SHARE * self.paths:
-            raise FanOutError(FanOutReport(self.root, self.paths, self.paths - repeated, self.links()))
+        if paths >= FAN_OUT_PATHS:
+            repeated = self.repeated + (paths - self.reentry[1] if self.reentry is not None else 0)
+            if repeated >= FAN_OUT_SHARE * paths:
+                raise FanOutError(FanOutReport(self.root, paths, paths - repeated, self.links()))
 
     def links(self) -> tuple[tuple[str, str, int], ...]:
         """The links into the directories entered most often: each link where it really

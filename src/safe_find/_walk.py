@@ -584,7 +584,16 @@ def _list_directory(walk: _Walk, directory: Directory) -> bool:
         listing.close()
     # Most directories hold no directory: they share one empty listing, and the
     # garbage collector has one object fewer to count per directory.
-    directory.listed_dirs = _NO_DIRS if dirs is None else dirs
+    if dirs is None:
+        directory.listed_dirs = _NO_DIRS
+    else:
+        directory.listed_dirs = dirs
+        # The paths met are counted here (and in ``_Links.decide``), in the branch the
+        # listing takes anyway: a test more per directory would cost every directory.
+        progress = walk.progress
+        progress.paths += len(dirs)
+        if progress.paths >= progress.next_check:
+            progress.checkpoint(path)  # may raise FanOutError: the walk ends
     # A tuple of strings is untracked by the garbage collector after its first
     # pass: with thousands of directories alive, what it must scan matters.
     directory.file_names = tuple(files)
@@ -675,6 +684,8 @@ class _Links:
                     listed = directory.listed_dirs = []
                 listed.insert(position + inserted, child)
                 inserted += 1
+        if inserted:
+            self.chain.progress.add(inserted, directory.path)
         if self.revisits is not None:
             self.drop_walked(directory)
 
@@ -936,7 +947,6 @@ def walk(
     chain = state.chain
     members = chain.members
     decide = state.links.decide
-    progress = state.progress
     visit: Directory | None = root
     while visit is not None:
         chain.push(visit)
@@ -945,7 +955,6 @@ def walk(
             decide(visit)
         if revisits is not None:
             revisits.entered(visit)
-        progress.paths += len(visit.dirs)
         stack = [iter(visit.dirs)]
         while stack:
             for child in stack[-1]:
@@ -967,10 +976,6 @@ def walk(
                 if revisits is not None:
                     revisits.entered(child)
                 if child.listed_dirs:
-                    # Counted here, once per directory with subdirectories (see ``_fanout``).
-                    progress.paths += len(child.listed_dirs)
-                    if progress.paths >= progress.next_check:
-                        progress.checkpoint(child.path)
                     stack.append(iter(child.listed_dirs))
                     break
                 # Nothing below: done with ``child`` here, without a turn of the stack.
