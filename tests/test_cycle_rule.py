@@ -271,18 +271,21 @@ def _unshare() -> str | None:
     return probe.stderr.strip() or f"unshare exited {probe.returncode}" if probe.returncode else None
 
 
-def test_a_bind_mount_loop_is_not_entered_and_named_as_a_mount_point(tmp_path: Path) -> None:
+def _walked_after_mounting(mounts: str, root: Path) -> Any:
+    """What ``MOUNT_CHILD`` finds in ``root`` after the shell commands ``mounts``, run in
+    a user and mount namespace of their own (skipped where the kernel refuses one)."""
     refused = _unshare()
     if refused is not None:
         pytest.skip(f"the kernel refuses a user and mount namespace: {refused}")
-    root = make_tree(tmp_path / "root", {"a": {"__init__.py": "", "b": {"__init__.py": "", "c": {}}}})
     source = str(Path(safe_find.__file__).parent.parent)
-    script = (
-        f"mount --bind {root / 'a'} {root / 'a' / 'b' / 'c'} && "
-        f"exec {sys.executable} -c '{MOUNT_CHILD}' {root} '{json.dumps([source])}'"
-    )
+    script = f"{mounts} && exec {sys.executable} -c '{MOUNT_CHILD}' {root} '{json.dumps([source])}'"
     result = run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script], timeout=120)
-    found = json.loads(result.stdout)
+    return json.loads(result.stdout)
+
+
+def test_a_bind_mount_loop_is_not_entered_and_named_as_a_mount_point(tmp_path: Path) -> None:
+    root = make_tree(tmp_path / "root", {"a": {"__init__.py": "", "b": {"__init__.py": "", "c": {}}}})
+    found = _walked_after_mounting(f"mount --bind {root / 'a'} {root / 'a' / 'b' / 'c'}", root)
     assert found["paths"] == [".", "a", "a/b"]
     assert found["reports"] == [
         ["a/b/c", "mount", f"{root}/a/b/c (a mount point): not entered, it loops back to its ancestor {root}/a"]
@@ -292,17 +295,9 @@ def test_a_bind_mount_loop_is_not_entered_and_named_as_a_mount_point(tmp_path: P
 
 def test_kernel_file_systems_mounted_in_a_project_are_named_and_not_entered(tmp_path: Path) -> None:
     """/sys and /proc bound into a package, as a container's volume or a chroot has them."""
-    refused = _unshare()
-    if refused is not None:
-        pytest.skip(f"the kernel refuses a user and mount namespace: {refused}")
     root = make_tree(tmp_path / "root", {"pkg": {"__init__.py": "", "sys": {}, "proc": {}, "sub": {"__init__.py": ""}}})
-    source = str(Path(safe_find.__file__).parent.parent)
-    script = (
-        f"mount --rbind /sys {root / 'pkg' / 'sys'} && mount --rbind /proc {root / 'pkg' / 'proc'} && "
-        f"exec {sys.executable} -c '{MOUNT_CHILD}' {root} '{json.dumps([source])}'"
-    )
-    result = run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script], timeout=120)
-    found = json.loads(result.stdout)
+    mounts = f"mount --rbind /sys {root / 'pkg' / 'sys'} && mount --rbind /proc {root / 'pkg' / 'proc'}"
+    found = _walked_after_mounting(mounts, root)
     assert sorted(found["paths"]) == [".", "pkg", "pkg/sub"]
     assert sorted(found["reports"]) == [
         ["pkg/proc", "mount", f"{root}/pkg/proc (a mount point): a kernel file system (proc), not entered"],
