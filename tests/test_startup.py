@@ -209,4 +209,6 @@ def test_without_either_start_up_file_the_first_hook_hangs(own_env: Envs, tmp_pa
     (purelib / "safe_find.start").unlink()
     project = make_tree(tmp_path / "project", STYLES["setup-cfg-find"].tree)
     with pytest.raises(subprocess.TimeoutExpired):
-        call_hook(own_env.safe, project, "get_requires_for_build_wheel", "setuptools.build_meta", tmp_path / "out", timeout=8)
+        call_hook(
+            own_env.safe, project, "get_requires_for_build_wheel", "setuptools.build_meta", tmp_path / "out", timeout=8
+        )
