@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NOX = "nox==2026.10.20"
+# nox 2026.7 and later need Python 3.10; 3.9 (RHEL 9's python3) gets the last release for it.
+NOX = ['nox==2026.10.20; python_version >= "3.10"', 'nox==2026.4.10; python_version < "3.10"']
 
 
 def interpreter_key() -> str:
@@ -40,10 +41,10 @@ def main(argv: list[str]) -> int:
         return 0 if argv else 2
     python = TOOLS / "bin" / "python"
     if not python.exists():
-        print(f"tools/run.py: creating {TOOLS.relative_to(ROOT)}/ with {NOX}", flush=True)
+        print(f"tools/run.py: creating {TOOLS.relative_to(ROOT)}/ with nox", flush=True)
         # From the real interpreter: the python3 on PATH may be a link that will not stay.
         subprocess.run([os.path.realpath(sys.executable), "-m", "venv", "--clear", TOOLS], check=True)
-        subprocess.run([python, "-m", "pip", "install", "-q", NOX], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", *NOX], check=True)
     session, rest = argv[0], argv[1:]
     os.chdir(ROOT)
     envdir = ROOT / ".nox" / TOOLS.name
