@@ -245,6 +245,11 @@ print(json.dumps({"seconds": elapsed, "modules": sorted(set(sys.modules) - befor
 """
 
 
+START_UP_FILES = ("safe_find.pth", "safe_find.start")
+# The file that activates safe-find on this Python: the .start entry point from 3.15 on (PEP 829).
+START_UP_FILE = "safe_find.start" if sys.version_info >= (3, 15) else "safe_find.pth"
+
+
 def make_environments(base: str) -> tuple[list[str], list[str]]:
     """Two sys.path lists: a copy of setuptools alone, and the same plus a safe-find overlay."""
     site = Path(setuptools.__file__).resolve().parent.parent
@@ -258,7 +263,8 @@ def make_environments(base: str) -> tuple[list[str], list[str]]:
     overlay.mkdir()
     package = Path(safe_find.__file__).parent
     shutil.copytree(package, overlay / "safe_find", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(package.parent / "safe_find.pth", overlay)  # the start-up hook, as the wheel installs it
+    for name in START_UP_FILES:  # the start-up hook, as the wheel installs it
+        shutil.copy2(package.parent / name, overlay)
     ours = importlib.metadata.distribution("safe-find")
     info = overlay / f"safe_find-{ours.version}.dist-info"
     info.mkdir()
@@ -418,7 +424,7 @@ print(time.perf_counter() - start)
 
 
 def bench_startup(plain: list[str], overlay: list[str], repeat: int) -> Series:
-    """What safe_find.pth adds to interpreter start-up: ``site.addsitedir`` of the build
+    """What safe-find's start-up file adds to interpreter start-up: ``site.addsitedir`` of the build
     environment's directories, timed inside fresh processes, with and without safe-find's
     overlay (the whole start-up of a process varies by more than the difference)."""
 
@@ -659,7 +665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             start = bench_startup(overlay[1:], overlay, sizes.startup_repeat)
             added = (start.median("with") - start.median("without")) * 1000
             print(
-                f"interpreter start-up with safe_find.pth: {added:.3f} ms added (site.addsitedir of the "
+                f"interpreter start-up with {START_UP_FILE}: {added:.3f} ms added (site.addsitedir of the "
                 f"environment: {start.median('with') * 1000:.3f} ms with safe-find, "
                 f"{start.median('without') * 1000:.3f} ms without; medians of {sizes.startup_repeat} processes each)"
             )
@@ -716,7 +722,7 @@ def target_rows(
     startup = results.get("startup")
     if isinstance(startup, dict) and startup.get("with"):
         added = (Series(startup).median("with") - Series(startup).median("without")) * 1000
-        table.append(row("interpreter start-up, safe_find.pth", 1, added, " ms", 3))
+        table.append(row(f"interpreter start-up, {START_UP_FILE}", 1, added, " ms", 3))
     exponent = exponents["safe-find"]
     table.append(["time ~ dirs^k, safe-find (linear: k = 1)", "about 1", f"{exponent:.3f}", "-"])
     return table

@@ -27,7 +27,7 @@ class Cell:
     """One cell of the release matrix."""
 
     setuptools: str
-    python: str  # "3.9" ... "3.13"
+    python: str  # "3.9" ... "3.15"
 
     @property
     def version(self) -> tuple[int, ...]:
@@ -40,7 +40,8 @@ class Cell:
 
 # The newest release of every major version from 61 to 84, each on a Python it installs
 # on, every Python from 3.9 to 3.13 several times; 61 on the oldest Python safe-find
-# supports, and on 3.9 also the newest release that installs there (84 needs 3.10).
+# supports, and on 3.9 also the newest release that installs there (84 needs 3.10);
+# the newest release on 3.14 and 3.15 (Debian's: run the matrix inside the sid root).
 MATRIX = (
     Cell("61.3.1", "3.9"),
     Cell("62.6.0", "3.10"),
@@ -66,6 +67,8 @@ MATRIX = (
     Cell("82.0.1", "3.9"),
     Cell("83.0.0", "3.12"),
     Cell("84.2.1", "3.13"),
+    Cell("84.2.1", "3.14"),
+    Cell("84.2.1", "3.15"),
 )
 SMOKE = (Cell("61.3.1", "3.9"),)
 

@@ -21,7 +21,9 @@ def test_benchmark_quick_run(tmp_path: Path) -> None:
         "## Growth",
         "## Whole build_wheel",
         "import safe-find + run its hook",
-        "interpreter start-up with safe_find.pth",
+        "interpreter start-up with safe_find.start"
+        if sys.version_info >= (3, 15)
+        else "interpreter start-up with safe_find.pth",
         "## Against the targets",
     ):
         assert heading in done.stdout, done.stdout

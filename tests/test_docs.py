@@ -30,6 +30,7 @@ SUITE_84 = "python3 tools/run.py setuptools-suite -- --release 84.2.1"
 COVERED = {
     "python3 tools/run.py tests": "python3 tools/run.py tests",
     "python3 tools/run.py tests-pythons": 'python3 tools/run.py tests-pythons -- -m "not frontend"',
+    "python3 tools/run.py tests-newest": '"$sid" run python3.15 tools/run.py tests-newest',
     "python3 tools/run.py lint": "python3 tools/run.py lint",
     "python3 tools/run.py docs": "python3 tools/run.py docs",
     SUITE_84: SUITE_84,

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.frontend
 WHEEL = {
     "safe_find/__init__.py",
     "safe_find/__main__.py",
+    "safe_find/_activation.py",
     "safe_find/_check.py",
     "safe_find/_cli.py",
     "safe_find/_config.py",
@@ -45,10 +46,12 @@ def test_wheel_and_sdist_contents(tmp_path: Path, wheelhouse: Path, frontend_ven
     package = {name for name in names if name.startswith("safe_find/")}
     assert package == WHEEL
     # The start-up hook, at the top of the wheel, so that it lands in site-packages.
-    assert "safe_find.pth" in names
+    start_up = {"safe_find.pth", "safe_find.start"}
+    assert start_up <= names
     with zipfile.ZipFile(wheel) as archive:
-        assert archive.read("safe_find.pth") == (REPO / "src" / "safe_find.pth").read_bytes()
-    metadata = {name.split("/", 1)[1] for name in names - package - {"safe_find.pth"}}
+        for name in start_up:
+            assert archive.read(name) == (REPO / "src" / name).read_bytes()
+    metadata = {name.split("/", 1)[1] for name in names - package - start_up}
     assert {"METADATA", "WHEEL", "RECORD", "entry_points.txt", "licenses/LICENSE", "top_level.txt"} <= metadata
     with tarfile.open(sdist) as archive:
         members = archive.getmembers()
@@ -57,4 +60,5 @@ def test_wheel_and_sdist_contents(tmp_path: Path, wheelhouse: Path, frontend_ven
     expected = {"src", "tests", "examples", "docs", "README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml"}
     assert expected | {"setup.py", "mkdocs.yml"} <= top
     assert any(m.name.endswith("/src/safe_find.pth") for m in members)
+    assert any(m.name.endswith("/src/safe_find.start") for m in members)
     assert not {".git", ".nox", "build", "dist"} & top

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from _envs import Envs
+from _checks import check_every_hook
+from _envs import Envs, current_python, fetch, make_env, requirements
+from _pep517 import call_hook
 from _style_projects import STYLES
 from helpers import Link, make_tree, run
 
@@ -26,6 +30,11 @@ IS_STOCK = (
 )
 
 
+# PEP 829: Python 3.15 runs ``safe_find.start`` and skips the import line of ``safe_find.pth``.
+# These run in the 3.15 step of .ci/run (python3 tools/run.py tests-newest).
+PEP_829 = pytest.mark.skipif(sys.version_info < (3, 15), reason="PEP 829 .start files: Python 3.15 and later")
+
+
 def _python(envs: Envs, code: str, cwd: Path, **env: str) -> str:
     environ = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "SAFE_FIND"))}
     return run([envs.safe, "-c", code], cwd=cwd, env={**environ, **env}, timeout=120).stdout
@@ -33,8 +42,11 @@ def _python(envs: Envs, code: str, cwd: Path, **env: str) -> str:
 
 def test_start_up_imports_the_hook_and_nothing_else(envs: Envs, tmp_path: Path) -> None:
     ours = set(json.loads(run([envs.safe, "-c", MODULES], cwd=tmp_path, timeout=60).stdout))
-    stock = set(json.loads(run([envs.stock, "-c", MODULES], cwd=tmp_path, timeout=60).stdout))
-    assert {"safe_find", "safe_find._startup"} <= ours - stock <= {"safe_find", "safe_find._startup", "__future__"}
+    # Python 3.15's site resolves a .start entry point with pkgutil, whoever's it is.
+    site_resolves = "import pkgutil; " if sys.version_info >= (3, 15) else ""
+    stock = set(json.loads(run([envs.stock, "-c", site_resolves + MODULES], cwd=tmp_path, timeout=60).stdout))
+    hook = {"safe_find", "safe_find._activation", "safe_find._startup"}
+    assert hook <= ours - stock <= {*hook, "__future__"}
     assert "setuptools" not in ours
 
 
@@ -76,7 +88,9 @@ def test_enabled_false_walks_as_stock_setuptools(envs: Envs, tmp_path: Path) -> 
     assert int(stock) > 10
     assert _python(envs, code, project) == stock
     (project / "pyproject.toml").unlink()
-    assert _python(envs, code, project).splitlines()[-1] == "1"
+    # The count, wherever the build log's summary (stderr, at exit) lands: PyPy flushes
+    # stdout before the exit handlers run, CPython after.
+    assert [line for line in _python(envs, code, project).splitlines() if line.isdigit()] == ["1"]
 
 
 def _setup_cfg_project(root: Path, table: str) -> Path:
@@ -117,24 +131,24 @@ def test_on_loop_error_stops_the_first_hook_naming_every_link(envs: Envs, tmp_pa
         assert f"  {link} -> ..: not followed, it loops back to its ancestor mypkg" in result.stdout
 
 
-def _purelib(envs: Envs) -> str:
+def _purelib(python: Path) -> Path:
     code = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-    return run([envs.safe, "-c", code], timeout=60).stdout.strip()
+    return Path(run([python, "-c", code], timeout=60).stdout.strip())
 
 
 def test_setuptools_imported_before_the_hook_is_patched_at_once(envs: Envs, tmp_path: Path) -> None:
-    code = f"import sys; sys.path.append({_purelib(envs)!r})\nimport setuptools\n"
-    code += f"import safe_find._startup as startup; startup.install()\n{IS_STOCK}"
+    code = f"import sys; sys.path.append({str(_purelib(envs.safe))!r})\nimport setuptools\n"
+    code += f"import safe_find._activation as activation; activation.start()\n{IS_STOCK}"
     assert run([envs.safe, "-S", "-c", code], cwd=tmp_path, timeout=60).stdout.split() == ["False"]
 
 
 def test_a_failure_at_setuptools_import_is_said_and_setuptools_imports_all_the_same(envs: Envs, tmp_path: Path) -> None:
     code = (
-        f"import sys; sys.path.append({_purelib(envs)!r})\n"
+        f"import sys; sys.path.append({str(_purelib(envs.safe))!r})\n"
         "import safe_find._plugin as plugin\n"
         "def broken(): raise RuntimeError('injected')\n"
         "plugin.activate_for_working_directory = broken\n"
-        "import safe_find._startup as startup; startup.install()\n"
+        "import safe_find._activation as activation; activation.start()\n"
         f"import setuptools\n{IS_STOCK}"
     )
     result = run([envs.safe, "-S", "-c", code], cwd=tmp_path, timeout=60)
@@ -143,3 +157,60 @@ def test_a_failure_at_setuptools_import_is_said_and_setuptools_imports_all_the_s
         "setuptools' own walks run until its plugin hook does.",
         "True",
     ]
+
+
+COUNT_ACTIVATIONS = (
+    "import safe_find._plugin as plugin\n"
+    "calls = []\n"
+    "activate = plugin.activate_for_working_directory\n"
+    "plugin.activate_for_working_directory = lambda: calls.append(1) or activate()\n"
+    "import safe_find._activation as activation; activation.start()  # the other file, run too\n"
+    f"import setuptools\nprint(len(calls))\n{IS_STOCK}"
+)
+
+
+def test_safe_find_activates_once_whichever_start_up_files_run(envs: Envs, tmp_path: Path) -> None:
+    assert _python(envs, COUNT_ACTIVATIONS, tmp_path).split() == ["1", "False"]
+
+
+@PEP_829
+def test_python_v_names_no_deprecated_import_line_and_runs_the_start_entry_once(envs: Envs, tmp_path: Path) -> None:
+    purelib = _purelib(envs.safe)
+    trace = run([envs.safe, "-v", "-c", COUNT_ACTIVATIONS], cwd=tmp_path, timeout=60).stdout
+    pth, start = purelib / "safe_find.pth", purelib / "safe_find.start"
+    assert f"import lines in {pth} are deprecated" not in trace
+    assert f"import lines in {pth} are suppressed due to matching {start} file." in trace
+    assert trace.count("Executing entry point: safe_find._activation:start") == 1, trace
+    assert f"Exec'ing from {pth}" not in trace, trace
+
+
+@pytest.fixture
+def own_env(envs: Envs, safe_wheel: Path, uv: Path, tmp_path: Path) -> Envs:
+    """An environment of its own with safe-find's wheel, for a test to change its start-up files."""
+    python, setuptools = current_python(), ".".join(map(str, envs.version))
+    needs = requirements(setuptools, python)
+    wheels = fetch(needs, python, tmp_path / "wheels")
+    safe = make_env(uv, sys.executable, tmp_path / "env", [*needs, str(safe_wheel)], [wheels])
+    return Envs(safe, envs.stock, envs.version)
+
+
+@PEP_829
+def test_without_the_pth_import_line_as_python_3_18_reads_it_every_hook_finishes(own_env: Envs, tmp_path: Path) -> None:
+    """The .start file alone activates safe-find: each hook, in a fresh process, on a
+    setup.cfg ``find:`` project with loops in its package."""
+    (_purelib(own_env.safe) / "safe_find.pth").write_text("")
+    style = STYLES["setup-cfg-find"]
+    check_every_hook("setup-cfg-find", style.tree, own_env, tmp_path, style.links)
+
+
+@PEP_829
+def test_without_either_start_up_file_the_first_hook_hangs(own_env: Envs, tmp_path: Path) -> None:
+    """What the test above would meet if the .start file did nothing: stock setuptools' walk."""
+    purelib = _purelib(own_env.safe)
+    (purelib / "safe_find.pth").write_text("")
+    (purelib / "safe_find.start").unlink()
+    project = make_tree(tmp_path / "project", STYLES["setup-cfg-find"].tree)
+    with pytest.raises(subprocess.TimeoutExpired):
+        call_hook(
+            own_env.safe, project, "get_requires_for_build_wheel", "setuptools.build_meta", tmp_path / "out", timeout=8
+        )

@@ -48,6 +48,8 @@ def make_wheelhouse(where: Path) -> Path:
     if code != 0:
         sys.exit(f"demo: could not build safe-find's wheel:\n{output}")
     pins = [f"setuptools=={version('setuptools')}", f"packaging=={version('packaging')}"]
+    if sys.version_info < (3, 11):  # safe-find reads pyproject.toml with tomli there (build brings it)
+        pins.append(f"tomli=={version('tomli')}")
     code, output, _ = sh([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(house), *pins])
     if code != 0:
         sys.exit(f"demo: could not download {pins}:\n{output}")

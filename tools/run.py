@@ -3,21 +3,36 @@
     python3 tools/run.py demo     # build the looping example with safe-find
     python3 tools/run.py tests    # the test suite (what CI runs)
 
-It makes .venv-tools/ with nox in it once, then runs `nox -s SESSION`; any further
-arguments go to nox (put `--` before arguments meant for the session itself).
+It makes .venv-tools/KEY/ with nox in it once, then runs `nox -s SESSION`; any further
+arguments go to nox (put `--` before arguments meant for the session itself). KEY
+names the python3 that runs this script, and nox keeps the session environments in
+.nox/KEY/: two interpreters (a host's and one in a container sharing the checkout)
+never reuse each other's environments.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import platform
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOLS = ROOT / ".venv-tools"
-NOX = "nox==2026.10.20"
+# nox 2026.7 and later need Python 3.10; 3.9 (RHEL 9's python3) gets the last release for it.
+NOX = ['nox==2026.10.20; python_version >= "3.10"', 'nox==2026.4.10; python_version < "3.10"']
+
+
+def interpreter_key() -> str:
+    """This interpreter, as a directory name: implementation, version, machine, and a
+    digest of its real path (the version alone does not tell two of them apart)."""
+    where = hashlib.sha256(os.path.realpath(sys.executable).encode()).hexdigest()[:8]
+    version = "{}.{}".format(*sys.version_info[:2])
+    return f"{sys.implementation.name}-{version}-{platform.machine().lower()}-{where}"
+
+
+TOOLS = ROOT / ".venv-tools" / interpreter_key()
 
 
 def main(argv: list[str]) -> int:
@@ -26,12 +41,15 @@ def main(argv: list[str]) -> int:
         return 0 if argv else 2
     python = TOOLS / "bin" / "python"
     if not python.exists():
-        print(f"tools/run.py: creating {TOOLS.name}/ with {NOX}", flush=True)
-        venv.EnvBuilder(with_pip=True).create(TOOLS)
-        subprocess.run([python, "-m", "pip", "install", "-q", NOX], check=True)
+        print(f"tools/run.py: creating {TOOLS.relative_to(ROOT)}/ with nox", flush=True)
+        # From the real interpreter: the python3 on PATH may be a link that will not stay.
+        subprocess.run([os.path.realpath(sys.executable), "-m", "venv", "--clear", TOOLS], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", *NOX], check=True)
     session, rest = argv[0], argv[1:]
     os.chdir(ROOT)
-    return subprocess.call([python, "-m", "nox", "-s", session, *rest], env=_with_interpreters(os.environ))
+    envdir = ROOT / ".nox" / TOOLS.name
+    command = [python, "-m", "nox", "--envdir", envdir, "-s", session, *rest]
+    return subprocess.call(command, env=_with_interpreters(os.environ))
 
 
 def _with_interpreters(environ: os._Environ[str]) -> dict[str, str]:

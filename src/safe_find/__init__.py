@@ -5,7 +5,8 @@ and its setuptools plugin make setuptools' walks cycle-safe. The names here are 
 same walks, and what they report, for direct use.
 """
 
-# Interpreter start-up imports this package (safe_find.pth runs safe_find._startup):
+# Interpreter start-up imports this package (safe_find.start or safe_find.pth runs
+# safe_find._activation):
 # nothing here may import what start-up does not, typing and __future__ included.
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the same names, imported on first use by __getattr__ below

@@ -1,16 +1,20 @@
 """Interpreter start-up: safe-find's walks are in place before setuptools reads anything.
 
-The wheel installs ``safe_find.pth`` beside the packages. Python runs its one line
-at start-up in every interpreter of that environment, so in every build backend
-process, whichever hook the frontend calls first. ``install`` only puts a finder
-at the front of ``sys.meta_path`` that waits for ``setuptools``; the walks are
-installed right after setuptools' first import, before any of its code can read
-``setup.cfg`` (``setup()`` parses it for ``setup_requires`` before any plugin
-hook runs) or a ``setup.py`` can call ``find_packages()``.
+The wheel installs ``safe_find.pth`` and ``safe_find.start`` beside the packages.
+Python 3.15 and later run the ``.start`` entry point (PEP 829) and skip the
+``.pth`` import line; older Pythons run the import line. Either way ``_activation``
+runs once at start-up, in every interpreter of that environment, so in every build
+backend process, whichever hook the frontend calls first, and hands ``install`` the
+activation. ``install`` only puts a finder at the front of ``sys.meta_path`` that
+waits for ``setuptools``; the activation runs right after setuptools' first import,
+before any of its code can read ``setup.cfg`` (``setup()`` parses it for
+``setup_requires`` before any plugin hook runs) or a ``setup.py`` can call
+``find_packages()``.
 
-This module is imported at every interpreter start: it imports nothing that
-start-up has not already imported (``os``, ``sys``; not even ``__future__``, so its
-annotations that name types are strings), and typing only for the type checker.
+This module is the bottom of the package: it imports nothing of safe-find, and
+nothing that start-up has not already imported (``os``, ``sys``; not even
+``__future__``, so its annotations that name types are strings), and typing only
+for the type checker.
 """
 
 import os
@@ -99,14 +103,22 @@ class _LoaderThenCallbacks:
 after_import = AfterImport()
 
 
-def install() -> None:
-    """Called by ``safe_find.pth`` at start-up: activate safe-find when setuptools is imported.
+_installed: "list[Callable[[], None]]" = []
+"""The activation ``install`` was handed: one at most, whatever ran ``install``."""
 
-    Does nothing when ``SAFE_FIND_DISABLE`` is set; ``enabled = false`` in
-    ``[tool.safe-find]`` is honoured when the settings are read, at the first walk.
+
+def install(activate: "Callable[[], None]") -> None:
+    """Run ``activate`` right after setuptools' first import (at once if it is imported).
+
+    Called at start-up (see ``_activation``). A second call in the same interpreter
+    does nothing: an environment that runs both the ``.pth`` line and the ``.start``
+    entry still activates once. Does nothing when ``SAFE_FIND_DISABLE`` is set;
+    ``enabled = false`` in ``[tool.safe-find]`` is honoured when the settings are
+    read, at the first walk.
     """
-    if disabled_by_environment():
+    if _installed or disabled_by_environment():
         return
+    _installed.append(activate)
     if "setuptools" in sys.modules:
         _activate(sys.modules["setuptools"])
     else:
@@ -114,15 +126,13 @@ def install() -> None:
 
 
 def _activate(_setuptools: "ModuleType") -> None:
-    """Put the walks in place, settings left for the first walk to read.
+    """Run the activation ``install`` was handed.
 
     Nothing here may break ``import setuptools``: a failure is said on stderr, and
     setuptools goes on with its own walks (its plugin hook will try again).
     """
     try:
-        from ._plugin import activate_for_working_directory
-
-        activate_for_working_directory()
+        _installed[0]()
     except Exception as error:  # never break setuptools' own import
         sys.stderr.write(
             f"safe-find: could not put its walks in place at setuptools' import ({type(error).__name__}: {error}); "
