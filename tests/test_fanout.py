@@ -184,3 +184,18 @@ def test_check_reports_the_fan_out_as_an_error_by_default(tmp_path: Path) -> Non
         assert found["paths"] >= fanout.FAN_OUT_PATHS
         assert (f"src/pkg/d{DEPTH - 2}/x", f"../d{DEPTH - 1}") in [link[:2] for link in found["links"]]
     assert sorted(result.packages) == PACKAGES
+
+
+def test_a_fan_out_walked_on_as_once_is_named_past_the_cap(caplog: pytest.LogCaptureFixture) -> None:
+    diagnostics = Diagnostics(Settings(on_fan_out="once"))
+    with caplog.at_level(logging.DEBUG, logger="safe_find"):
+        for number in range(25):
+            diagnostics.record(LinkReport(f"d{number}/back", "..", "loop", f"d{number}"))
+        diagnostics.fan_out(fanout.FanOutReport("src", 100_352, 66, (("src/d/x", "../e", 50_152),)), "discovery")
+    last = caplog.records[-1]
+    assert last.levelno == logging.WARNING
+    assert last.getMessage() == (
+        "safe-find: src: directory links fan out: 100,352 directory paths walked through at most 66 real "
+        'directories; the links entered most: src/d/x -> ../e (50,152 times). Walking on with links = "once" '
+        '(on-fan-out = "once").'
+    )

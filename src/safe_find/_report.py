@@ -74,7 +74,8 @@ class Diagnostics:
         if self.settings.on_fan_out == "error":
             self._keep(report)
             raise FanOutError(report, where, self.settings.source) from None
-        self._name(report, logging.WARNING, ' Walking on with links = "once" (on-fan-out = "once").')
+        if self._keep(report):  # named whatever the count: the build changes course here
+            log.warning('safe-find: %s. Walking on with links = "once" (on-fan-out = "once").', report.describe())
 
     def _keep(self, report: Reported) -> bool:
         """Keep ``report`` unless this build has the same path for the same reason."""
@@ -85,13 +86,13 @@ class Diagnostics:
         self.reports.append(report)
         return True
 
-    def _name(self, report: Reported, level: int, more: str = "") -> None:
+    def _name(self, report: Reported, level: int) -> None:
         """Keep ``report`` and log it, while fewer than ``LISTED`` were."""
         if not self._keep(report):
             return
         if self.named < LISTED:
             self.named += 1
-            log.log(level, "safe-find: %s%s", report.describe(), more)
+            log.log(level, "safe-find: %s", report.describe())
         else:
             self.unnamed += 1
 
