@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from ._errors import FanOutError
+from ._filesystems import link_target
 
 if TYPE_CHECKING:
     from ._filesystems import Identity
@@ -155,9 +156,5 @@ class Progress:
         for target in ranked:
             for link in target.links:
                 real = os.path.join(os.path.realpath(os.path.dirname(link)), os.path.basename(link))
-                try:
-                    says = os.readlink(link)
-                except OSError:
-                    says = "?"
-                found.setdefault(real, (real, says, target.entries))
+                found.setdefault(real, (real, link_target(link), target.entries))
         return tuple(found.values())

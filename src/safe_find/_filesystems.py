@@ -95,6 +95,15 @@ def real_ancestors(path: str) -> Iterator[tuple[Identity, str]]:
         yield identity_of(st, real), real
 
 
+def link_target(path: str) -> str:
+    """What the link (or junction) at ``path`` says, as a report shows it; "?" if it is
+    gone or says nothing readable."""
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
 def is_junction(entry: os.DirEntry[str]) -> bool:
     """Whether ``entry`` is a Windows junction: a directory, not a link, to ``is_symlink``."""
     is_junction = getattr(entry, "is_junction", None)  # Python 3.12+

@@ -54,6 +54,7 @@ from ._filesystems import (
     identity_of,
     is_junction,
     is_mount_point,
+    link_target,
     mounts,
     real_ancestors,
     special_entry,
@@ -1044,16 +1045,9 @@ def _join(path: str, name: str) -> str:
     return _base(path) + name
 
 
-def _readlink(path: str) -> str:
-    try:
-        return os.readlink(path)
-    except OSError:
-        return "?"
-
-
 def _target(path: str, kind: str) -> str:
     """What a report shows a link or junction leads to; a mount point says nothing."""
-    return "" if kind == "mount" else _readlink(path)
+    return "" if kind == "mount" else link_target(path)
 
 
 def _case_variant_listed(name: str, names: tuple[str, ...]) -> bool:
