@@ -1,8 +1,9 @@
 """Each piece of code written out on a hot path for speed, pinned to the function it copies.
 
 The walk and the finders run once per directory of a tree, where a call costs more
-than the test it makes: three tests are written out there instead of called. Each
-test here fails if a copy drifts from its original.
+than the test it makes: three tests, and the count of paths of ``Progress.add``, are
+written out there instead of called. Each test here fails if a copy drifts from its
+original.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from helpers import Link, make_tree
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safe_find import _finders, walk
+from safe_find import _fanout, _finders, walk
 from safe_find._finders import INIT, _Search, _take_children, is_package, list_packages, name_filter
 from safe_find._walk import LinkMode
 
@@ -140,3 +141,26 @@ def test_the_finders_decide_as_reading_dirs_does(tmp_path: Path) -> None:
     found = _finders.find_packages(str(root), options=_finders.WalkOptions(report=reports.append))
     assert found == ["p", "p.q", "p.l"]
     assert [os.path.relpath(report.link, root) for report in reports] == ["p/up"]
+
+
+# -- the listing's written-out count of paths is Progress.add ---------------------------------
+
+
+def test_the_listings_count_of_paths_is_progress_add(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each look the listing takes at the counts (a heartbeat due at every one here) comes at
+    the count ``Progress.add`` reaches, given each directory's subdirectories in walk order."""
+    # 1 + 63 + 32 * k paths: the count lands on 1,024 and 2,048 exactly, where ">=" matters.
+    root = make_tree(tmp_path / "tree", {f"a{i}": {f"b{j}": {} for j in range(32)} for i in range(63)})
+    monkeypatch.setattr(_fanout, "HEARTBEAT_FIRST", 0.0)
+    monkeypatch.setattr(_fanout.time, "monotonic", lambda: 0.0)
+    looks: list[int] = []
+    subdirectories = [
+        len(directory.dirs) for directory in walk(str(root), heartbeat=lambda *beat: looks.append(beat[1]))
+    ]
+    reference: list[int] = []
+    progress = _fanout.Progress(str(root), lambda *beat: reference.append(beat[1]))
+    for count in subdirectories:
+        if count:
+            progress.add(count, str(root))
+    assert progress.paths == 1 + 63 + 63 * 32
+    assert looks == reference == [1024, 2048]
